@@ -1,0 +1,435 @@
+"""The store: articles, their parsed facts and vectors, and the stories over them, in one SQL database.
+
+Writes are transactional. Each new article is written in its own transaction (its row, its facts and its vectors
+together), so an interrupted ingest keeps every article already committed and never leaves half of one. Stories are
+then regrouped over everything stored and written in one more transaction; only stories whose membership changed
+are analysed again (reuse, source groups, cross-check), and story ids carry over from the stories they continue.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from sqlalchemy import Engine, delete, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from storytrace import __version__
+from storytrace.errors import StoreError
+from storytrace.options import Options
+from storytrace.records import Article, ArticleFacts, Dossier, Skipped, Story, StoryGroup
+from storytrace.store import tables as t
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total), as in the pipeline
+Sort = Literal["size", "recent", "contested"]
+SORTS: tuple[str, ...] = ("size", "recent", "contested")
+PARSE_BATCH = 16  # articles parsed and embedded together (spaCy and the embedder are faster in batches)
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+
+
+class UnknownId(StoreError):
+    """No story or article with this id in the store."""
+
+    def __init__(self, kind: str, ident: str) -> None:
+        super().__init__(f"no {kind} with id {ident!r} in the store")
+        self.kind = kind
+        self.ident = ident
+
+
+@dataclass
+class StorySummary:
+    """One row of the story list: what is needed to list, sort and pick a story without loading it."""
+
+    id: str
+    headline: str
+    n_articles: int
+    n_groups: int
+    n_contested: int
+    latest_published: str | None
+    updated_at: str
+
+
+@dataclass
+class IngestReport:
+    """What one ``ingest`` did."""
+
+    added: list[str] = field(default_factory=list)  # ids of articles new to the store
+    merged: list[str] = field(default_factory=list)  # stored articles that gained a new origin
+    unchanged: list[str] = field(default_factory=list)  # already stored with this origin
+    skipped: list[Skipped] = field(default_factory=list)
+    stories_changed: list[str] = field(default_factory=list)  # analysed again (new or changed membership)
+    stories_removed: list[str] = field(default_factory=list)  # merged into another story
+
+
+def count_contested(story: Story) -> int:
+    """Claims that some article contradicts (or, when conflicts name no claim, the conflicts themselves)."""
+    contested = {c.id for c in story.claims if c.conflicts}
+    contested |= {cid for conflict in story.conflicts for cid in conflict.claims}
+    return len(contested) or len(story.conflicts)
+
+
+class Store:
+    """A storytrace database. Open it with :func:`storytrace.store.open_store`."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        # One writer per process at a time: the web app ingests uploads from worker threads.
+        self._write_lock = threading.Lock()
+
+    # -- plumbing ---------------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error ({self.url}): {_short(exc)}") from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error ({self.url}): {_short(exc)}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ----------------------------------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        inputs: Sequence[str | Path | Article],
+        options: Options | None = None,
+        progress: Progress = _noop,
+    ) -> IngestReport:
+        """Read ``inputs`` (paths as ``storytrace analyze`` takes them, or ready ``Article`` records), store the new
+        articles one transaction each, then bring the stories up to date in one more transaction."""
+        from storytrace.ingest import read_inputs
+
+        options = options or Options()
+        paths = [str(i) for i in inputs if not isinstance(i, Article)]
+        given = [i for i in inputs if isinstance(i, Article)]
+        read, skipped = read_inputs(paths, options.ingest) if paths else ([], [])
+        with self._write_lock:
+            report = self.add_articles([*given, *read], options, progress)
+            report.skipped = list(skipped)
+            report.stories_changed, report.stories_removed = self.update_stories(options, progress)
+        return report
+
+    def add_articles(
+        self, articles: Sequence[Article], options: Options | None = None, progress: Progress = _noop
+    ) -> IngestReport:
+        """Store articles (parsing and embedding the new ones); does not touch stories."""
+        from storytrace.claims import extract_facts
+        from storytrace.embed import embed_articles
+
+        options = options or Options()
+        report = IngestReport()
+        unique: dict[str, Article] = {}
+        for a in articles:  # the same text twice in one batch: one article with both origins
+            if a.id in unique:
+                kept = unique[a.id]
+                kept.origins = _merge_origins(kept.origins, a.origins or [a.origin])
+            else:
+                unique[a.id] = Article.from_dict(a.to_dict())
+        with self._read() as conn:
+            stored_rows = conn.execute(
+                select(t.articles.c.id, t.articles.c.data).where(t.articles.c.id.in_(list(unique)))
+            )
+            stored = {row.id: row.data for row in stored_rows}
+        fresh = [a for aid, a in unique.items() if aid not in stored]
+        for aid, a in unique.items():
+            if aid in stored:
+                if self._merge_origins(aid, a.origins or [a.origin]):
+                    report.merged.append(aid)
+                else:
+                    report.unchanged.append(aid)
+        progress("parse", 0, len(fresh))
+        for b in range(0, len(fresh), PARSE_BATCH):
+            batch = fresh[b : b + PARSE_BATCH]
+            facts = {f.article: f for f in extract_facts(batch, options.claims)}
+            vectors = embed_articles(batch)
+            for a in batch:
+                self._write_article(a, facts.get(a.id) or ArticleFacts(article=a.id), vectors[a.id])
+                report.added.append(a.id)
+            progress("parse", min(b + PARSE_BATCH, len(fresh)), len(fresh))
+        return report
+
+    def _write_article(self, article: Article, facts: ArticleFacts, vectors: np.ndarray) -> None:
+        vec = np.ascontiguousarray(vectors, dtype="<f4")
+        dim = int(vec.shape[1]) if vec.ndim == 2 and vec.shape[1] else 384
+        with self._tx() as conn:
+            conn.execute(
+                insert(t.articles).values(
+                    id=article.id,
+                    data=_dumps(article.to_dict()),
+                    published=article.published,
+                    outlet=article.outlet,
+                    title=article.title,
+                    added_at=_now(),
+                )
+            )
+            conn.execute(insert(t.article_facts).values(article_id=article.id, data=_dumps(facts.to_dict())))
+            conn.execute(insert(t.article_vectors).values(article_id=article.id, dim=dim, data=vec.tobytes()))
+
+    def _merge_origins(self, article_id: str, origins: Sequence[str]) -> bool:
+        with self._tx() as conn:
+            row = conn.execute(
+                select(t.articles.c.data).where(t.articles.c.id == article_id).with_for_update()
+            ).one_or_none()
+            if row is None:  # pragma: no cover - deleted between the read and this write
+                return False
+            data = json.loads(row.data)
+            merged = _merge_origins(data.get("origins") or [data["origin"]], origins)
+            if merged == data.get("origins"):
+                return False
+            data["origins"] = merged
+            conn.execute(update(t.articles).where(t.articles.c.id == article_id).values(data=_dumps(data)))
+            return True
+
+    def update_stories(self, options: Options | None = None, progress: Progress = _noop) -> tuple[list[str], list[str]]:
+        """Regroup every stored article into stories; analyse again only the stories whose membership changed (all
+        of them when the analysis settings or storytrace version changed). Returns (changed ids, removed ids)."""
+        from storytrace.crosscheck import crosscheck
+        from storytrace.reuse import find_reuse, source_groups
+        from storytrace.stories import group_stories
+
+        options = options or Options()
+        fingerprint = _dumps({"version": __version__, "settings": options.settings()})
+        articles, facts, vectors = self._load_all()
+        with self._read() as conn:
+            previous = {
+                row.id: row.members.split() for row in conn.execute(select(t.stories.c.id, t.stories.c.members))
+            }
+            stored_fingerprint = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "analysis")).scalar()
+        force = stored_fingerprint != fingerprint
+        groups = group_stories(articles, facts, vectors, options.stories) if articles else []
+        groups = _stable_ids(groups, [StoryGroup(id=k, headline="", articles=v) for k, v in previous.items()])
+        by_id = {a.id: a for a in articles}
+        fresh: list[Story] = []
+        for n, g in enumerate(groups):
+            members = sorted(g.articles)
+            if not force and previous.get(g.id) == members:
+                continue
+            progress("stories", n, len(groups))
+            story_articles = [by_id[a] for a in members]
+            reuse = find_reuse(story_articles, vectors, facts, options.reuse)
+            source = source_groups(members, reuse)
+            sg = StoryGroup(id=g.id, headline=g.headline, articles=members)
+            findings = crosscheck(sg, by_id, facts, vectors, reuse, source, options.crosscheck)
+            fresh.append(
+                Story(
+                    id=g.id,
+                    headline=g.headline,
+                    articles=members,
+                    reuse=list(reuse),
+                    groups=[list(x) for x in source],
+                    claims=findings.claims,
+                    quotes=findings.quotes,
+                    conflicts=findings.conflicts,
+                    off_topic=findings.off_topic,
+                    timeline=findings.timeline,
+                    summary=findings.summary,
+                )
+            )
+        progress("stories", len(groups), len(groups))
+        keep = {g.id for g in groups}
+        removed = sorted(set(previous) - keep)
+        now = _now()
+        with self._tx() as conn:
+            gone = removed + [s.id for s in fresh if s.id in previous]
+            if gone:
+                conn.execute(delete(t.story_articles).where(t.story_articles.c.story_id.in_(gone)))
+                conn.execute(delete(t.stories).where(t.stories.c.id.in_(gone)))
+            for s in fresh:
+                dates = [d for a in s.articles if (d := by_id[a].published)]
+                conn.execute(
+                    insert(t.stories).values(
+                        id=s.id,
+                        headline=s.headline,
+                        n_articles=len(s.articles),
+                        n_groups=len(s.groups),
+                        n_contested=count_contested(s),
+                        latest_published=max(dates) if dates else None,
+                        updated_at=now,
+                        members=" ".join(s.articles),
+                        dossier=_dumps(s.to_dict()),
+                    )
+                )
+                conn.execute(insert(t.story_articles), [{"story_id": s.id, "article_id": a} for a in s.articles])
+            _set_meta(conn, "analysis", fingerprint)
+            _set_meta(conn, "settings", _dumps(options.settings()))
+        return [s.id for s in fresh], removed
+
+    def _load_all(self) -> tuple[list[Article], dict[str, ArticleFacts], dict[str, np.ndarray]]:
+        with self._read() as conn:
+            articles = [
+                Article.from_dict(json.loads(r.data))
+                for r in conn.execute(select(t.articles.c.data).order_by(t.articles.c.id))
+            ]
+            facts = {
+                r.article_id: ArticleFacts.from_dict(json.loads(r.data))
+                for r in conn.execute(select(t.article_facts.c.article_id, t.article_facts.c.data))
+            }
+            vectors = {
+                r.article_id: np.frombuffer(r.data, dtype="<f4").reshape(-1, r.dim).astype(np.float32)
+                for r in conn.execute(select(t.article_vectors))
+            }
+        return articles, facts, vectors
+
+    # -- reading ----------------------------------------------------------------------------------------------------
+
+    def list_stories(self, search: str | None = None, sort: str = "size") -> list[StorySummary]:
+        """Stories, optionally only those whose headline or any article (title, outlet, text) contains ``search``
+        (case-insensitive), sorted by size, by most recent article, or by number of contested claims."""
+        if sort not in SORTS:
+            raise StoreError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+        s = t.stories.c
+        query = select(s.id, s.headline, s.n_articles, s.n_groups, s.n_contested, s.latest_published, s.updated_at)
+        if search and search.strip():
+            needle = search.strip().lower()
+            member_match = (
+                select(t.story_articles.c.story_id)
+                .join(t.articles, t.articles.c.id == t.story_articles.c.article_id)
+                .where(func.lower(t.articles.c.data).contains(needle, autoescape=True))
+            )
+            query = query.where(or_(func.lower(s.headline).contains(needle, autoescape=True), s.id.in_(member_match)))
+        if sort == "recent":
+            query = query.order_by(s.latest_published.desc().nulls_last(), s.n_articles.desc(), s.id)
+        elif sort == "contested":
+            query = query.order_by(s.n_contested.desc(), s.n_articles.desc(), s.id)
+        else:
+            query = query.order_by(s.n_articles.desc(), s.n_groups.desc(), s.id)
+        with self._read() as conn:
+            return [StorySummary(**row._asdict()) for row in conn.execute(query)]
+
+    def get_story(self, story_id: str) -> Story:
+        with self._read() as conn:
+            data = conn.execute(select(t.stories.c.dossier).where(t.stories.c.id == story_id)).scalar()
+        if data is None:
+            raise UnknownId("story", story_id)
+        return Story.from_dict(json.loads(data))
+
+    def get_article(self, article_id: str) -> Article:
+        with self._read() as conn:
+            data = conn.execute(select(t.articles.c.data).where(t.articles.c.id == article_id)).scalar()
+        if data is None:
+            raise UnknownId("article", article_id)
+        return Article.from_dict(json.loads(data))
+
+    def get_facts(self, article_id: str) -> ArticleFacts:
+        with self._read() as conn:
+            data = conn.execute(
+                select(t.article_facts.c.data).where(t.article_facts.c.article_id == article_id)
+            ).scalar()
+        if data is None:
+            raise UnknownId("article", article_id)
+        return ArticleFacts.from_dict(json.loads(data))
+
+    def stories_of_article(self, article_id: str) -> list[str]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.story_articles.c.story_id)
+                .where(t.story_articles.c.article_id == article_id)
+                .order_by(t.story_articles.c.story_id)
+            )
+            return [r.story_id for r in rows]
+
+    def article_ids(self) -> list[str]:
+        with self._read() as conn:
+            return [r.id for r in conn.execute(select(t.articles.c.id).order_by(t.articles.c.id))]
+
+    def counts(self) -> dict[str, int]:
+        with self._read() as conn:
+            return {
+                name: int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
+                for name, table in (
+                    ("articles", t.articles),
+                    ("article_facts", t.article_facts),
+                    ("article_vectors", t.article_vectors),
+                    ("stories", t.stories),
+                    ("story_articles", t.story_articles),
+                )
+            }
+
+    def dossier(self, story_id: str | None = None) -> Dossier:
+        """The dossier of one story (its articles only) or of the whole store, as ``storytrace analyze`` writes it."""
+        from storytrace.dossier import build_dossier
+
+        if story_id is not None:
+            story = self.get_story(story_id)
+            articles = [self.get_article(a) for a in story.articles]
+            stories = [story]
+        else:
+            with self._read() as conn:
+                rows = conn.execute(select(t.articles.c.data).order_by(t.articles.c.id))
+                articles = [Article.from_dict(json.loads(r.data)) for r in rows]
+                rows = conn.execute(select(t.stories.c.dossier).order_by(t.stories.c.n_articles.desc(), t.stories.c.id))
+                stories = [Story.from_dict(json.loads(r.dossier)) for r in rows]
+        dossier = build_dossier(articles, stories, [], Options())
+        with self._read() as conn:
+            settings = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "settings")).scalar()
+        if settings:
+            dossier.settings = json.loads(settings)
+        return dossier
+
+
+def _merge_origins(have: Sequence[str], new: Sequence[str]) -> list[str]:
+    out = list(have)
+    for o in new:
+        if o not in out:
+            out.append(o)
+    return out
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    if conn.execute(select(t.meta.c.key).where(t.meta.c.key == key)).first() is None:
+        conn.execute(insert(t.meta).values(key=key, value=value))
+    else:
+        conn.execute(update(t.meta).where(t.meta.c.key == key).values(value=value))
+
+
+def _stable_ids(groups: list[StoryGroup], previous: list[StoryGroup]) -> list[StoryGroup]:
+    """Use the stories stage's own ``stable_ids`` when it has one, else the store's overlap rule."""
+    try:
+        from storytrace.stories import stable_ids  # type: ignore[attr-defined]
+    except ImportError:
+        from storytrace.store.ids import carry_ids
+
+        return carry_ids(groups, previous)
+    result = stable_ids(groups, previous)
+    return list(result)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
