@@ -1,4 +1,9 @@
-"""Cross-check: independent corroboration, contradictions, additions, altered quotes, off-topic, timeline, summary."""
+"""Cross-check: independent corroboration, contradictions, additions, altered quotes, off-topic, timeline, summary.
+
+The stage runs, per story: off-topic material first (it is not claimed), then claim alignment (``align``), story
+claims and their status (``status``), conflicts (``conflicts``), quote fidelity (``quotes``), the timeline and the
+summary. Each module is a plain function over records; nothing here does I/O.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,18 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from storytrace.crosscheck.align import align, claim_items
+from storytrace.crosscheck.conflicts import order_conflicts, pair_conflicts, role_conflicts
+from storytrace.crosscheck.context import StoryContext, first_sentence
+from storytrace.crosscheck.offtopic import find_off_topic
+from storytrace.crosscheck.quotes import compare_quote, quote_fidelity
+from storytrace.crosscheck.status import build_claims
+from storytrace.crosscheck.summary import build_summary
+from storytrace.crosscheck.timeline import build_timeline
 from storytrace.options import CrosscheckOptions
-from storytrace.records import Article, ArticleFacts, Reuse, StoryFindings, StoryGroup
+from storytrace.records import Article, ArticleFacts, Conflict, Reuse, StoryFindings, StoryGroup
 
-__all__ = ["crosscheck"]
+__all__ = ["compare_quote", "crosscheck"]
 
 
 def crosscheck(
@@ -21,5 +34,51 @@ def crosscheck(
     groups: Sequence[Sequence[str]],
     options: CrosscheckOptions | None = None,
 ) -> StoryFindings:
-    """Provisional: empty findings; the cross-check stage replaces it."""
-    return StoryFindings()
+    ctx = StoryContext.build(story.articles, articles, facts, vectors, reuse, groups)
+    off_topic = find_off_topic(ctx)
+    items = claim_items(ctx)
+    clusters = align(items)
+    claims, claim_members, _ = build_claims(ctx, items, clusters)
+
+    story_claim_of: dict[str, str] = {}  # ArticleClaim id -> story claim id
+    for sc, members in zip(claims, claim_members, strict=True):
+        for k in members:
+            story_claim_of[items[k].claim.id] = sc.id
+    subs_by_cluster: dict[int, list[int]] = {}
+    for n, members in enumerate(claim_members):
+        subs_by_cluster.setdefault(items[members[0]].cluster, []).append(n)
+
+    pairs = []
+    for subs in subs_by_cluster.values():
+        for i, x in enumerate(subs):
+            for y in subs[i + 1 :]:
+                pairs.append(
+                    (
+                        [items[k] for k in claim_members[x]],
+                        [items[k] for k in claim_members[y]],
+                        claims[x].id,
+                        claims[y].id,
+                    )
+                )
+    conflicts: list[Conflict] = pair_conflicts(ctx, pairs)
+    claim_of_sentence = {(it.article, first_sentence(it.sentence)): story_claim_of[it.claim.id] for it in items}
+    conflicts += role_conflicts(ctx, claim_of_sentence)
+    cluster_of_claim = {it.claim.id: it.cluster for it in items}
+    items_by_claim = {it.claim.id: it for it in items}
+    conflicts += order_conflicts(ctx, cluster_of_claim, items_by_claim, story_claim_of)
+    for n, conflict in enumerate(conflicts):
+        conflict.id = f"x{n + 1}"
+    by_claim = {c.id: c for c in claims}
+    for conflict in conflicts:
+        for cid in conflict.claims:
+            if cid in by_claim and conflict.id not in by_claim[cid].conflicts:
+                by_claim[cid].conflicts.append(conflict.id)
+
+    return StoryFindings(
+        claims=claims,
+        quotes=quote_fidelity(ctx),
+        conflicts=conflicts,
+        off_topic=off_topic,
+        timeline=build_timeline(claims),
+        summary=build_summary(claims, conflicts),
+    )

@@ -1,0 +1,271 @@
+"""Quote fidelity: how each quote compares with the other versions of it in the story.
+
+The core is :func:`compare_quote`, a word-level diff between two versions of a quote that calls the difference
+``same`` (only punctuation or case), ``close`` (an elision, or up to two function words) or ``altered`` (a content
+word changed, inserted or deleted, or a negation). Contractions are expanded first, so "don't" and "do not" are the
+same words. :func:`quote_fidelity` then places every quote of a story: ``verbatim`` when another independent source
+group carries the same words, ``close``, ``altered`` against a source or earlier version by the same speaker,
+``unattested`` when a derived article quotes words its sources never had (nor any other article), else
+``single_source``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from storytrace.crosscheck.context import StoryContext
+from storytrace.crosscheck.text import is_function_word, is_negation, short, stem, tokens
+from storytrace.records import ArticleQuote, DiffOp, QuoteMatch, StoryQuote
+
+ELISION = "…"
+_ELISION_RE = re.compile(r"\[\s*(?:\.\s*){3}\]|\[…\]|\.\s?\.\s?\.|…|\[\s*\]")
+_CONTRACTIONS = [
+    (re.compile(r"\bwon['’]t\b", re.I), "will not"),
+    (re.compile(r"\bcan['’]t\b", re.I), "can not"),
+    (re.compile(r"\bcannot\b", re.I), "can not"),
+    (re.compile(r"\bshan['’]t\b", re.I), "shall not"),
+    (re.compile(r"n['’]t\b", re.I), " not"),
+    (re.compile(r"\bno[- ]one\b", re.I), "nobody"),
+    (re.compile(r"['’]re\b", re.I), " are"),
+    (re.compile(r"['’]ll\b", re.I), " will"),
+    (re.compile(r"['’]ve\b", re.I), " have"),
+    (re.compile(r"['’]m\b", re.I), " am"),
+    (re.compile(r"['’]d\b", re.I), " would"),
+]
+MAX_FUNCTION_CHANGES = 2  # "a word or two that keep the meaning"
+MATCH_MIN_SIM = 0.5  # word-sequence similarity for two quotes to be versions of one another
+
+
+def normalise(text: str) -> list[str]:
+    """Lower-cased words, contractions expanded, elision marks kept as one "…" token, other punctuation dropped."""
+    text = _ELISION_RE.sub(f" {ELISION} ", text)
+    for pat, rep in _CONTRACTIONS:
+        text = pat.sub(rep, text)
+    out: list[str] = []
+    for t in tokens(text):
+        if t == ELISION:
+            if not out or out[-1] != ELISION:
+                out.append(ELISION)
+        elif re.search(r"[A-Za-z0-9]", t):
+            out.append(t.lower().replace("’", "'"))
+    return out
+
+
+@dataclass
+class Comparison:
+    verdict: str  # same | close | altered
+    similarity: float
+    diff: list[DiffOp]
+    reason: str
+
+
+def _diff_ops(this: list[str], other: list[str]) -> list[tuple[str, list[str], list[str]]]:
+    sm = difflib.SequenceMatcher(a=other, b=this, autojunk=False)
+    return [(tag, other[i1:i2], this[j1:j2]) for tag, i1, i2, j1, j2 in sm.get_opcodes()]
+
+
+def compare_quote(this_text: str, other_text: str) -> Comparison:
+    """Classify how ``this_text`` differs from ``other_text`` (the reference version)."""
+    this, other = normalise(this_text), normalise(other_text)
+    ops = _diff_ops(this, other)
+    # a partial quote of a longer statement: words only in the longer version at either end are not changes,
+    # unless what is cut is a negation (cutting "not" off the end changes the meaning)
+    while ops and ops[0][0] == "delete" and not any(is_negation(w) for w in ops[0][1]):
+        ops = ops[1:]
+    while ops and ops[-1][0] == "delete" and not any(is_negation(w) for w in ops[-1][1]):
+        ops = ops[:-1]
+    diff: list[DiffOp] = []
+    function_changes = 0
+    content: list[str] = []
+    negation = False
+    elided = False
+    for tag, old, new in ops:
+        if tag == "equal":
+            diff.append(DiffOp(op="=", text=" ".join(old)))
+            continue
+        if old:
+            diff.append(DiffOp(op="-", text=" ".join(old)))
+        if new:
+            diff.append(DiffOp(op="+", text=" ".join(new)))
+        old_w = [w for w in old if w != ELISION]
+        new_w = [w for w in new if w != ELISION]
+        # words left out where this version marks an elision: a faithful cut
+        if ELISION in new and not new_w and not any(is_negation(w) for w in old_w):
+            elided = True
+            continue
+        if not old_w and not new_w:
+            continue
+        if sum(map(is_negation, old_w)) != sum(map(is_negation, new_w)):
+            negation = True
+            continue
+        o = [w for w in old_w if not is_negation(w)]
+        n = [w for w in new_w if not is_negation(w)]
+        if tag == "replace" and len(o) == len(n) and all(stem(a) == stem(b) for a, b in zip(o, n, strict=True)):
+            function_changes += len(o)  # "ship"/"ships": an inflection, not a new word
+            continue
+        for w in o + n:
+            if is_function_word(w):
+                function_changes += 1
+            else:
+                content.append(w)
+    sim = difflib.SequenceMatcher(a=[w for w in other if w != ELISION], b=[w for w in this if w != ELISION]).ratio()
+    if negation:
+        return Comparison("altered", sim, diff, "a negation was added or removed")
+    if content:
+        return Comparison("altered", sim, diff, f"content words differ: {', '.join(dict.fromkeys(content))}")
+    if function_changes > MAX_FUNCTION_CHANGES:
+        return Comparison("altered", sim, diff, f"{function_changes} small words differ")
+    if function_changes:
+        return Comparison("close", sim, diff, f"{function_changes} small word(s) differ")
+    if elided:
+        return Comparison("close", sim, diff, "words left out, marked by an ellipsis")
+    if this_text.strip() != other_text.strip():
+        return Comparison("same", sim, diff, "same words; punctuation or case differ")
+    return Comparison("same", sim, diff, "same words")
+
+
+def _related(q: ArticleQuote, other: ArticleQuote) -> float:
+    """Word-sequence similarity of two quotes when they can be versions of one statement, else 0."""
+    if q.speaker_key and other.speaker_key and q.speaker_key != other.speaker_key:
+        return 0.0
+    a, b = normalise(q.text), normalise(other.text)
+    if not a or not b:
+        return 0.0
+    sm = difflib.SequenceMatcher(a=b, b=a, autojunk=False)
+    matched = sum(block.size for block in sm.get_matching_blocks())
+    contain = matched / min(len(a), len(b))
+    same_speaker = bool(q.speaker_key) and q.speaker_key == other.speaker_key
+    if contain >= 0.8 and min(len(a), len(b)) >= 3:
+        return max(contain, sm.ratio())
+    if sm.ratio() >= MATCH_MIN_SIM or (same_speaker and sm.ratio() >= 0.35 and contain >= 0.5):
+        return sm.ratio()
+    return 0.0
+
+
+def _find_in_text(q: ArticleQuote, ctx: StoryContext, article: str) -> bool:
+    """The quote's words (≥ 5) appear, in order and contiguous, in another article's text (a quote it missed)."""
+    words = [w for w in normalise(q.text) if w != ELISION]
+    if len(words) < 5:
+        return False
+    hay = " " + " ".join(w for w in normalise(ctx.articles[article].text) if w != ELISION) + " "
+    return " " + " ".join(words) + " " in hay
+
+
+def quote_fidelity(ctx: StoryContext) -> list[StoryQuote]:
+    quotes: list[ArticleQuote] = []
+    for a in ctx.article_ids:
+        facts = ctx.facts.get(a)
+        if facts:
+            quotes.extend(q for q in facts.quotes if q.text.strip())
+    out: list[StoryQuote] = []
+    for q in quotes:
+        a = q.article
+        versions: list[tuple[ArticleQuote, Comparison]] = []
+        for o in quotes:
+            if o.article == a:
+                continue
+            if _related(q, o) > 0:
+                versions.append((o, compare_quote(q.text, o.text)))
+        in_text = [
+            o
+            for o in ctx.article_ids
+            if o != a and o not in {v.article for v, _ in versions} and _find_in_text(q, ctx, o)
+        ]
+        fidelity, reason, ref = _decide(ctx, q, versions, in_text)
+        matches: list[QuoteMatch] = []
+        ranked = sorted(versions, key=lambda vc: (vc[0] is not ref, -vc[1].similarity, vc[0].article))
+        for o, comp in ranked:
+            matches.append(
+                QuoteMatch(
+                    article=o.article,
+                    text=o.text,
+                    similarity=round(comp.similarity, 3),
+                    sentence=o.sentence,
+                    diff=comp.diff,
+                )
+            )
+        for o_art in in_text:
+            matches.append(
+                QuoteMatch(
+                    article=o_art, text=q.text, similarity=1.0, diff=[DiffOp(op="=", text=" ".join(normalise(q.text)))]
+                )
+            )
+        out.append(
+            StoryQuote(
+                id=f"q{len(out) + 1}",
+                text=q.text,
+                speaker=q.speaker,
+                cue=q.cue,
+                article=a,
+                sentence=q.sentence,
+                fidelity=fidelity,  # type: ignore[arg-type]
+                matches=matches,
+                reason=reason,
+            )
+        )
+    return out
+
+
+def _decide(
+    ctx: StoryContext, q: ArticleQuote, versions: list[tuple[ArticleQuote, Comparison]], in_text: list[str]
+) -> tuple[str, str, ArticleQuote | None]:
+    a = q.article
+    mine = ctx.group_of[a]
+    srcs = ctx.sources.get(a, set())
+    pub = ctx.published(a)
+
+    def label(o: str) -> str:
+        return ctx.label(o)
+
+    same_indep = [o for o, c in versions if c.verdict == "same" and ctx.group_of[o.article] != mine]
+    same_indep_text = [o for o in in_text if ctx.group_of[o] != mine]
+    if same_indep or same_indep_text:
+        names = sorted({label(o.article) for o in same_indep} | {label(o) for o in same_indep_text})
+        return (
+            "verbatim",
+            f"the same words appear in an independent source: {', '.join(names)}",
+            (same_indep[0] if same_indep else None),
+        )
+    faithful_src = [o for o, c in versions if c.verdict in ("same", "close") and o.article in srcs]
+    close_any = [
+        o for o, c in versions if c.verdict == "close" and (o.article in srcs or ctx.group_of[o.article] != mine)
+    ]
+    if close_any:
+        o = close_any[0]
+        comp = next(c for v, c in versions if v is o)
+        return "close", f"matches {label(o.article)} but for minor differences ({comp.reason})", o
+
+    def earlier(o: ArticleQuote) -> bool:
+        if o.article in srcs:
+            return True
+        if a in ctx.sources.get(o.article, set()):
+            return False  # o derives from this article: this one is the earlier version
+        po = ctx.published(o.article)
+        return bool(pub and po and po[:10] < pub[:10])
+
+    # _related already refused versions by another speaker, so every altered version here is the same speaker's
+    altered = [(o, c) for o, c in versions if c.verdict == "altered" and earlier(o)]
+    if altered and not faithful_src:
+        o, c = max(altered, key=lambda oc: (oc[0].article in srcs, oc[1].similarity))
+        where = "its source" if o.article in srcs else "an earlier article"
+        return "altered", f"worded differently from {where} {label(o.article)}: {c.reason}", o
+    if (
+        ctx.is_derived(a)
+        and not faithful_src
+        and not any(c.verdict in ("same", "close") for _, c in versions)
+        and not in_text
+    ):
+        src_names = ", ".join(sorted(label(s) for s in srcs))
+        return (
+            "unattested",
+            f"the article derives from {src_names}, which never has these words, nor does any other",
+            None,
+        )
+    ref = faithful_src[0] if faithful_src else None
+    return "single_source", "only one source group carries these words", ref
+
+
+def describe(q: StoryQuote) -> str:
+    return f"{q.speaker or 'unknown speaker'}: “{short(q.text, 80)}” ({q.fidelity})"
