@@ -132,6 +132,145 @@ def print_summary(dossier: object) -> None:
         )
 
 
+# --------------------------------------------------------------------------------------------------------------------
+# The store: ingest, stories, show, serve
+
+DbOption = Annotated[
+    str, typer.Option("--db", help="Database: a file (SQLite, created if new) or a postgresql:// URL.")
+]
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, URLs, or - for stdin.")],
+    db: DbOption = "storytrace.db",
+    field: Annotated[
+        list[str], typer.Option("--field", help="JSON field mapping NAME=FIELD, e.g. text=article_body.")
+    ] = [],  # noqa: B006
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Skip inputs larger than this.")] = 20 * 1024 * 1024,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+) -> None:
+    """Add articles to the database and update its stories (exit 0: all read; 1: some skipped; 2: error)."""
+    from storytrace.store import open_store
+
+    try:
+        options = build_options(max_bytes, field, progress=False)
+        with open_store(db) as store:
+            report = store.ingest(paths, options)
+            n_stories = len(store.list_stories())
+    except StorytraceError as exc:
+        fail(str(exc))
+        return
+    for s in report.skipped:
+        err.print(f"skipped {s.origin}: {s.reason}", highlight=False, markup=False)
+    if not quiet:
+        out.print(
+            f"{len(report.added)} new articles, {len(report.merged)} with a new origin, "
+            f"{len(report.unchanged)} already stored, {len(report.skipped)} skipped; "
+            f"{len(report.stories_changed)} stories updated, {n_stories} in {db}",
+            highlight=False,
+            markup=False,
+        )
+    if not (report.added or report.merged or report.unchanged or report.skipped):
+        fail("no input files found", 2)
+    raise typer.Exit(1 if report.skipped else 0)
+
+
+@app.command()
+def stories(
+    db: DbOption = "storytrace.db",
+    search: Annotated[Optional[str], typer.Option("--search", "-s", help="Only stories mentioning this.")] = None,
+    sort: Annotated[str, typer.Option("--sort", help="size, recent or contested.")] = "size",
+) -> None:
+    """List the stories in the database."""
+    from rich.table import Table
+
+    from storytrace.store import open_store
+
+    try:
+        with open_store(_existing_db(db)) as store:
+            rows = store.list_stories(search, sort)
+    except StorytraceError as exc:
+        fail(str(exc))
+        return
+    table = Table("id", "headline", "articles", "groups", "contested", "latest", title=f"{len(rows)} stories")
+    for r in rows:
+        table.add_row(
+            r.id, r.headline, str(r.n_articles), str(r.n_groups), str(r.n_contested), r.latest_published or ""
+        )
+    out.print(table, markup=False, highlight=False)
+
+
+@app.command()
+def show(
+    story: Annotated[str, typer.Argument(help="The story id (see `storytrace stories`).")],
+    db: DbOption = "storytrace.db",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the story's JSON dossier.")] = False,
+    as_md: Annotated[bool, typer.Option("--md", help="Print the story's Markdown dossier.")] = False,
+) -> None:
+    """Show one story from the database."""
+    from storytrace.dossier import dossier_json
+    from storytrace.dossier.markdown import render_markdown
+    from storytrace.store import open_store
+
+    if as_json and as_md:
+        fail("choose one of --json and --md")
+    try:
+        with open_store(_existing_db(db)) as store:
+            dossier = store.dossier(story)
+    except StorytraceError as exc:
+        fail(str(exc))
+        return
+    if as_json:
+        sys.stdout.write(dossier_json(dossier))
+    elif as_md:
+        sys.stdout.write(render_markdown(dossier))
+    else:
+        print_summary(dossier)
+        names = {a.id: a.outlet or a.title or a.origin for a in dossier.articles}
+        for n, group in enumerate(dossier.stories[0].groups, 1):
+            out.print(f"  group {n}: " + ", ".join(f"{names[a]} ({a})" for a in group), highlight=False, markup=False)
+
+
+@app.command()
+def serve(
+    db: DbOption = "storytrace.db",
+    host: Annotated[str, typer.Option("--host", help="Address to bind (keep 127.0.0.1 unless you mean it).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+) -> None:
+    """Browse the database in a local web app."""
+    import uvicorn
+
+    from storytrace.web import create_app
+
+    try:
+        app_ = create_app(db, allowed_hosts=_allowed_hosts(host))
+    except StorytraceError as exc:
+        fail(str(exc))
+        return
+    shown = f"[{host}]" if ":" in host else host
+    out.print(f"storytrace: serving {db} at http://{shown}:{port}/  (Ctrl-C to stop)", highlight=False, markup=False)
+    sys.stdout.flush()
+    uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False)
+
+
+def _allowed_hosts(host: str) -> list[str] | None:
+    """Host headers the app answers: the bound address and localhost (a guard against DNS rebinding); any when
+    bound to every interface."""
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - the user asked for it
+        return None
+    return sorted({host, "127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+def _existing_db(db: str) -> str:
+    """Reading commands must not create an empty database by mistake."""
+    if "://" not in db and not Path(db).exists():
+        fail(f"no database at {db} (create one with: storytrace ingest PATH --db {db})")
+    return db
+
+
 def run() -> None:
     try:
         app()

@@ -1,0 +1,285 @@
+"""The local web app: a story list, story pages (the report's views), article pages, uploads, JSON dossiers.
+
+Every page shows text written by strangers. Jinja2 autoescapes every template, the report fragment escapes what it
+renders, the Content-Security-Policy allows no script at all, and uploads are capped and type-checked.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import asdict
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from markupsafe import Markup
+from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import Scope
+
+from storytrace import __version__
+from storytrace.dossier import dossier_json
+from storytrace.errors import StoreError
+from storytrace.options import Options
+from storytrace.records import Article, Dossier
+from storytrace.store import SORTS, Store, UnknownId, open_store
+from storytrace.web.security import MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS, Rejected, SecurityMiddleware, check_upload
+from storytrace.web.views import article_view, story_fragment
+
+TEMPLATES = resources.files("storytrace.web").joinpath("templates")
+STATIC = resources.files("storytrace.web").joinpath("static")
+
+
+def _environment() -> jinja2.Environment:
+    # autoescape=True, not select_autoescape(): every template escapes, whatever its file name
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["version"] = __version__
+    return env
+
+
+def wants_json(scope_or_request: Scope | Request) -> bool:
+    """API callers get JSON errors: the .json URLs, and any request that asks for JSON rather than HTML."""
+    scope = scope_or_request.scope if isinstance(scope_or_request, Request) else scope_or_request
+    path = str(scope.get("path", ""))
+    if path.endswith(".json"):
+        return True
+    accept = ""
+    for k, v in scope.get("headers", []):
+        if k == b"accept":
+            accept = v.decode("latin-1")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_response(scope: Scope, status: int, message: str, env: jinja2.Environment) -> Response:
+    """The one error shape: ``{"error": {"status": int, "message": str}}`` for API callers, a page for people."""
+    if wants_json(scope):
+        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+    html = env.get_template("error.html").render(
+        status=status, message=message, title=f"Error {status}", request_path=str(scope.get("path", ""))
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def create_app(
+    store_url: str | os.PathLike[str] | Store | None = None,
+    *,
+    allowed_hosts: list[str] | None = None,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    options: Options | None = None,
+) -> FastAPI:
+    """The web app over one store (a path, URL or open :class:`Store`). ``allowed_hosts``: Host headers to answer
+    (None: any), a guard against DNS rebinding when bound to localhost."""
+    store = store_url if isinstance(store_url, Store) else open_store(store_url)
+    options = options or Options()
+    env = _environment()
+    app = FastAPI(title="storytrace", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.store = store
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = env.get_template(name).render(request_path=request.url.path, **context)
+        return HTMLResponse(html, status_code=status)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return error_response(request.scope, exc.status_code, str(exc.detail), env)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return error_response(request.scope, 422, f"invalid request: {where} {first.get('msg', '')}".strip(), env)
+
+    @app.exception_handler(UnknownId)
+    async def unknown(request: Request, exc: UnknownId) -> Response:
+        return error_response(request.scope, 404, str(exc), env)
+
+    @app.exception_handler(Rejected)
+    async def rejected(request: Request, exc: Rejected) -> Response:
+        return error_response(request.scope, exc.status, exc.message, env)
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError) -> Response:
+        return error_response(request.scope, 500, "the database could not be read", env)
+
+    # -- pages --------------------------------------------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse)
+    def story_list(request: Request, q: str = "", sort: str = "size") -> HTMLResponse:
+        if sort not in SORTS:
+            raise HTTPException(400, f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+        rows = store.list_stories(q or None, sort)
+        return page(request, "stories.html", stories=rows, q=q, sort=sort, sorts=SORTS, title="Stories")
+
+    @app.get("/stories.json")
+    def story_list_json(q: str = "", sort: str = "size") -> JSONResponse:
+        if sort not in SORTS:
+            raise HTTPException(400, f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+        return JSONResponse({"stories": [asdict(r) for r in store.list_stories(q or None, sort)]})
+
+    @app.get("/dossier.json")
+    def whole_dossier() -> Response:
+        return _json(store.dossier())
+
+    # .json before the page route: {story_id} would otherwise swallow "x.json"
+    @app.get("/stories/{story_id}.json")
+    def story_json(story_id: str) -> Response:
+        return _json(store.dossier(story_id))
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse)
+    def story_page(request: Request, story_id: str) -> HTMLResponse:
+        dossier = store.dossier(story_id)
+        story = dossier.stories[0]
+        return page(
+            request,
+            "story.html",
+            story=story,
+            fragment=Markup(story_fragment(dossier, story_id)),  # noqa: S704 - escaped by the renderer
+            articles=_article_rows(dossier),
+            title=story.headline or story.id,
+        )
+
+    @app.get("/articles/{article_id}.json")
+    def article_json(article_id: str) -> JSONResponse:
+        return JSONResponse(store.get_article(article_id).to_dict())
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse)
+    def article_page(request: Request, article_id: str) -> HTMLResponse:
+        article = store.get_article(article_id)
+        stories = [store.get_story(s) for s in store.stories_of_article(article_id)]
+        view = article_view(article, store.get_facts(article_id), stories)
+        return page(request, "article.html", article=article, view=view, stories=stories, title=article.title or "")
+
+    @app.get("/upload", response_class=HTMLResponse)
+    def upload_form(request: Request) -> HTMLResponse:
+        return page(
+            request,
+            "upload.html",
+            extensions=UPLOAD_EXTENSIONS,
+            limit_mb=max_upload_bytes // 1024 // 1024,
+            title="Add articles",
+        )
+
+    @app.post("/upload")
+    async def upload(request: Request) -> Response:
+        form = await request.form(max_files=100, max_fields=10, max_part_size=max_upload_bytes)
+        files = [f for f in form.getlist("files") if not isinstance(f, str)]
+        if not files:
+            raise Rejected(400, "no file in the upload (form field 'files')")
+        named: list[tuple[str, bytes]] = []
+        total = 0
+        for f in files:
+            data = await f.read()
+            total += len(data)
+            if total > max_upload_bytes:
+                raise Rejected(413, f"upload too large: the limit is {max_upload_bytes // 1024 // 1024} MB")
+            named.append((check_upload(f.filename or "", data, max_upload_bytes), data))
+        articles, skipped = _read_uploads(named, options)
+        from starlette.concurrency import run_in_threadpool
+
+        report = await run_in_threadpool(store.ingest, articles, options)
+        report.skipped = skipped
+        added = [store.get_article(a) for a in [*report.added, *report.merged, *report.unchanged]]
+        rows = [(a, store.stories_of_article(a.id)) for a in added]
+        if wants_json(request):
+            return JSONResponse(
+                {
+                    "added": report.added,
+                    "merged": report.merged,
+                    "unchanged": report.unchanged,
+                    "skipped": [s.to_dict() for s in skipped],
+                    "stories": {a.id: s for a, s in rows},
+                },
+                status_code=200 if added else 422,
+            )
+        return page(
+            request,
+            "uploaded.html",
+            status=200 if added else 422,
+            report=report,
+            rows=rows,
+            skipped=skipped,
+            title="Upload",
+        )
+
+    @app.get("/static/report.css")
+    def report_css() -> Response:
+        return Response(_report_css(), media_type="text/css; charset=utf-8", headers=_CACHE)
+
+    @app.get("/static/app.css")
+    def app_css() -> Response:
+        return Response(STATIC.joinpath("app.css").read_text("utf-8"), media_type="text/css; charset=utf-8")
+
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    # Outermost last: security headers wrap every response, the host check's refusals included.
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    app.add_middleware(
+        SecurityMiddleware,
+        max_body=max_upload_bytes + 64 * 1024,  # room for the multipart framing around the files
+        on_reject=lambda scope, status, message: error_response(scope, status, message, env),
+    )
+    return app
+
+
+_CACHE = {"cache-control": "no-cache"}
+
+
+def _json(dossier: Dossier) -> Response:
+    return Response(dossier_json(dossier), media_type="application/json")
+
+
+def _report_css() -> str:
+    try:
+        from storytrace.dossier.html import report_css  # type: ignore[attr-defined]
+    except ImportError:
+        return ""
+    return str(report_css())
+
+
+def _article_rows(dossier: Dossier) -> list[Article]:
+    return sorted(dossier.articles, key=lambda a: (a.published or "", a.outlet or "", a.id))
+
+
+def _read_uploads(named: list[tuple[str, bytes]], options: Options) -> tuple[list[Article], list[Any]]:
+    """Read uploaded files with the ordinary ingest readers; their origin becomes ``upload:<file name>``."""
+    from storytrace.ingest import read_inputs
+
+    with tempfile.TemporaryDirectory(prefix="storytrace-upload-") as tmp:
+        paths: dict[str, str] = {}
+        for n, (name, data) in enumerate(named):
+            folder = Path(tmp) / str(n)  # one folder per file: two uploads may share a name
+            folder.mkdir()
+            path = folder / name
+            path.write_bytes(data)
+            paths[str(path)] = name
+        articles, skipped = read_inputs(sorted(paths), options.ingest)
+
+    def rename(origin: str) -> str:
+        for path, name in paths.items():
+            if origin.startswith(path):
+                return "upload:" + name + origin[len(path) :]
+        return origin
+
+    for a in articles:
+        a.origin = rename(a.origin)
+        a.origins = [rename(o) for o in a.origins]
+    for s in skipped:
+        s.origin = rename(s.origin)
+    return articles, skipped
+
+
+__all__ = ["create_app"]
