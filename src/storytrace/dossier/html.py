@@ -1,20 +1,760 @@
-"""The dossier as one self-contained HTML page (no external assets)."""
+"""The dossier as one self-contained HTML page (inline CSS and SVG, no script, no external asset).
+
+``story_view()`` turns a story into plain view records (labels, anchors, citations, highlights); Jinja2 templates
+under ``templates/`` draw them with autoescape on. The web app reuses the same templates through
+``render_story_html()`` (one story's views as a fragment) and ``report_css()``.
+
+Anchors: a story is ``#s-<story>``, an article ``#a-<article>``, one of its sentences ``#a-<article>-s<n>`` (n is
+the index into ``Article.sentences``), so citations everywhere link to the sentence they rest on.
+"""
 
 from __future__ import annotations
 
-from html import escape
+import functools
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
 
-from storytrace.records import Dossier
+import jinja2
+from markupsafe import Markup
+
+from storytrace.dossier.svg import edge_label, group_colour, render_map
+from storytrace.records import (
+    Article,
+    Conflict,
+    DiffOp,
+    Dossier,
+    QuoteMatch,
+    SentenceRef,
+    Story,
+    StoryClaim,
+    StoryQuote,
+)
+
+STATUS_LABELS = {
+    "corroborated": "corroborated",
+    "single_source": "single source",
+    "unsupported_addition": "added by rewrite",
+}
+STATUS_HELP = {
+    "corroborated": "stated by two or more independent source groups",
+    "single_source": "stated by one source group only",
+    "unsupported_addition": "only in a derived article, and not supported by the article it takes from",
+}
+FIDELITY_LABELS = {
+    "verbatim": "verbatim",
+    "close": "close",
+    "altered": "altered",
+    "unattested": "unattested",
+    "single_source": "single source",
+}
+FIDELITY_HELP = {
+    "verbatim": "another independent source carries the same words",
+    "close": "differs only in punctuation, case, elision or a word that keeps the meaning",
+    "altered": "worded materially differently from another version",
+    "unattested": "no other version of this quote was found",
+    "single_source": "only one source group carries it",
+}
+MARK_LABELS = {
+    "copied": "copied",
+    "paraphrased": "paraphrased",
+    "added": "added",
+    "off-topic": "off-topic",
+}
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# anchors and labels
+
+
+def anchor_slug(value: str) -> str:
+    """An id fragment made only of [A-Za-z0-9_-], so it is safe in ids, hrefs and CSS."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", value) or "x"
+
+
+def article_anchor(article_id: str) -> str:
+    return f"a-{anchor_slug(article_id)}"
+
+
+def sentence_anchor(article_id: str, index: int) -> str:
+    return f"a-{anchor_slug(article_id)}-s{index}"
+
+
+def story_anchor(story_id: str) -> str:
+    return f"s-{anchor_slug(story_id)}"
+
+
+def first_index(ref: SentenceRef | None) -> int | None:
+    if isinstance(ref, list):
+        return ref[0] if ref else None
+    return ref
+
+
+def all_indices(ref: SentenceRef | None) -> list[int]:
+    if ref is None:
+        return []
+    return list(ref) if isinstance(ref, list) else [ref]
+
+
+def article_labels(articles: Sequence[Article]) -> dict[str, str]:
+    """A short display name per article: its outlet, else its title, else its file name; repeats get (2), (3)."""
+    ordered = sorted(articles, key=lambda a: ((a.published or "9999"), a.id))
+    base: dict[str, str] = {}
+    for a in ordered:
+        name = a.outlet or a.title or os.path.basename(a.origin.rstrip("/")) or a.id[:10]
+        base[a.id] = " ".join(name.split())
+    seen: dict[str, int] = {}
+    totals: dict[str, int] = {}
+    for name in base.values():
+        totals[name] = totals.get(name, 0) + 1
+    labels: dict[str, str] = {}
+    for a in ordered:
+        name = base[a.id]
+        if totals[name] > 1:
+            seen[name] = seen.get(name, 0) + 1
+            name = f"{name} ({seen[name]})"
+        labels[a.id] = name
+    return labels
+
+
+def date_of(value: str | None) -> str | None:
+    return value[:10] if value else None
+
+
+def date_label(date: str, precision: str) -> str:
+    if precision == "week":
+        return f"week of {date}"
+    if precision == "month":
+        return date[:7]
+    if precision == "year":
+        return date[:4]
+    return date
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# view records
+
+
+@dataclass
+class Cite:
+    label: str
+    href: str
+    title: str = ""
+
+
+@dataclass
+class Mark:
+    kind: str  # copied | paraphrased | added | off-topic
+    note: str
+    href: str | None = None  # the source sentence, for copied and paraphrased
+
+    @property
+    def label(self) -> str:
+        return MARK_LABELS[self.kind]
+
+
+@dataclass
+class SentenceView:
+    index: int
+    anchor: str
+    text: str
+    marks: list[Mark] = field(default_factory=list)
+
+    @property
+    def classes(self) -> str:
+        return " ".join(["s", *(f"m-{m.kind}" for m in self.marks)])
+
+
+@dataclass
+class ParagraphView:
+    parts: list[str | SentenceView]  # text between sentences, and sentences
+
+
+@dataclass
+class ReuseLine:
+    other: Cite
+    kind: str
+    share: int
+    decided: bool
+    reasons: list[str]
+
+
+@dataclass
+class ArticleView:
+    id: str
+    anchor: str
+    label: str
+    article: Article
+    group: int | None
+    colour: str
+    paragraphs: list[ParagraphView]
+    takes_from: list[ReuseLine]
+    taken_by: list[ReuseLine]
+    counts: dict[str, int]
+    shown_above: bool = False  # already drawn under an earlier story of the same page
+
+    @property
+    def published(self) -> str | None:
+        return date_of(self.article.published)
+
+
+@dataclass
+class GroupView:
+    index: int
+    label: str
+    colour: str
+    fill: str
+    members: list[Cite]
+    originals: list[Cite]
+
+
+@dataclass
+class MatrixRow:
+    claim: StoryClaim
+    status_label: str
+    status_help: str
+    cells: list[str]  # per group: "yes" | "no" | "both" | ""
+    mentions: list[Cite]
+    conflicts: list[tuple[str, int]]  # (anchor, number) of the conflicts it is part of
+
+
+@dataclass
+class SideView:
+    cite: Cite
+    text: str
+    group: int | None
+
+
+@dataclass
+class ConflictView:
+    conflict: Conflict
+    anchor: str
+    number: int
+    sides: list[SideView]
+
+
+@dataclass
+class QuoteView:
+    quote: StoryQuote
+    anchor: str
+    cite: Cite
+    label: str
+    help: str
+    closest: QuoteMatch | None
+    closest_cite: Cite | None
+    diff: list[DiffOp]
+    others: list[tuple[Cite, QuoteMatch]]
+
+
+@dataclass
+class SpeakerView:
+    name: str
+    quotes: list[QuoteView]
+
+
+@dataclass
+class TimelineView:
+    date: str
+    label: str
+    text: str
+    cites: list[Cite]
+
+
+@dataclass
+class OffTopicView:
+    text: str
+    cite: Cite
+    score: float
+
+
+@dataclass
+class SummaryView:
+    text: str
+    section: str
+    cites: list[Cite]
+
+
+@dataclass
+class ProvenanceLine:
+    source: Cite
+    derived: Cite
+    text: str
+    decided: bool
+    reasons: list[str]
+
+
+@dataclass
+class StoryView:
+    id: str
+    anchor: str
+    headline: str
+    n_articles: int
+    n_groups: int
+    date_span: str
+    svg: Markup
+    provenance: list[ProvenanceLine]
+    originals: list[Cite]
+    groups: list[GroupView]
+    matrix: list[MatrixRow]
+    status_counts: dict[str, int]
+    conflicts: list[ConflictView]
+    speakers: list[SpeakerView]
+    quote_counts: dict[str, int]
+    timeline: list[TimelineView]
+    off_topic: list[OffTopicView]
+    summary_corroborated: list[SummaryView]
+    summary_contested: list[SummaryView]
+    articles: list[ArticleView]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# building the views
+
+
+class _StoryContext:
+    """Lookups one story's views need: articles, labels, groups, claims by any of their ids."""
+
+    def __init__(self, story: Story, articles: dict[str, Article], labels: dict[str, str]) -> None:
+        self.story = story
+        self.articles = articles
+        self.labels = labels
+        self.group_of: dict[str, int] = {}
+        for i, g in enumerate(story.groups):
+            for a in g:
+                self.group_of.setdefault(a, i)
+        self.claims: dict[str, StoryClaim] = {}
+        for c in story.claims:
+            self.claims[c.id] = c
+        for c in story.claims:  # per-article claim ids resolve to their story claim
+            for m in c.mentions:
+                if m.claim:
+                    self.claims.setdefault(m.claim, c)
+
+    def label(self, article_id: str) -> str:
+        return self.labels.get(article_id, article_id[:12])
+
+    def cite(self, article_id: str, sentence: SentenceRef | None = None) -> Cite:
+        index = first_index(sentence)
+        art = self.articles.get(article_id)
+        if index is not None and art is not None and 0 <= index < len(art.sentences):
+            return Cite(self.label(article_id), "#" + sentence_anchor(article_id, index), f"sentence {index + 1}")
+        return Cite(self.label(article_id), "#" + article_anchor(article_id), "the article")
+
+    def cite_for_claims(self, article_id: str, claim_ids: Iterable[str]) -> Cite:
+        """Cite the sentence of ``article_id`` that states one of the claims, else the article."""
+        for cid in claim_ids:
+            claim = self.claims.get(cid)
+            if claim is None:
+                continue
+            for m in claim.mentions:
+                if m.article == article_id:
+                    return self.cite(article_id, m.sentence)
+        return self.cite(article_id)
+
+    def claim_groups(self, claim: StoryClaim) -> set[int]:
+        if claim.groups:
+            return {g for g in claim.groups if 0 <= g < len(self.story.groups)}
+        return {self.group_of[m.article] for m in claim.mentions if m.article in self.group_of}
+
+
+def _paragraph_spans(art: Article) -> list[tuple[int, int]]:
+    n = len(art.text)
+    if art.paragraphs:
+        return [(max(0, s), min(n, e)) for s, e in art.paragraphs if s < e]
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", art.text) if m.group().strip()]
+
+
+def _paragraphs(art: Article, marks: dict[int, list[Mark]]) -> list[ParagraphView]:
+    text = art.text
+    n = len(text)
+    sentences = [(i, max(0, s), min(n, e)) for i, (s, e) in enumerate(art.sentences) if 0 <= s < e]
+    out: list[ParagraphView] = []
+    si = 0
+    for ps, pe in _paragraph_spans(art):
+        parts: list[str | SentenceView] = []
+        pos = ps
+        while si < len(sentences) and sentences[si][1] < pe:
+            i, s, e = sentences[si]
+            si += 1
+            if s < pos:  # overlapping spans from a sloppy splitter: keep the text, drop the overlap
+                s = pos
+            if s >= e:
+                continue
+            if s > pos:
+                parts.append(text[pos:s])
+            parts.append(SentenceView(i, sentence_anchor(art.id, i), text[s:e], marks.get(i, [])))
+            pos = e
+        if pos < pe:
+            parts.append(text[pos:pe])
+        out.append(ParagraphView(parts))
+    # sentences beyond the last paragraph (inconsistent offsets) still get their anchors
+    rest = [
+        SentenceView(i, sentence_anchor(art.id, i), text[s:e], marks.get(i, [])) for i, s, e in sentences[si:] if s < e
+    ]
+    if rest:
+        parts = []
+        for sv in rest:
+            parts += [sv, " "]
+        out.append(ParagraphView(parts[:-1]))
+    return out
+
+
+def _article_marks(ctx: _StoryContext, article_id: str) -> dict[int, list[Mark]]:
+    story = ctx.story
+    marks: dict[int, list[Mark]] = {}
+
+    def add(index: int, mark: Mark) -> None:
+        existing = marks.setdefault(index, [])
+        if not any(m.kind == mark.kind for m in existing):
+            existing.append(mark)
+
+    for r in story.reuse:
+        if r.derived != article_id or r.direction != "decided":
+            continue
+        for ev in r.evidence:
+            kind = "copied" if ev.match == "verbatim" else "paraphrased"
+            src = ctx.cite(r.source, ev.from_sentence)
+            verb = "copied verbatim from" if kind == "copied" else "paraphrased from"
+            for i in all_indices(ev.to_sentence):
+                add(i, Mark(kind, f"{verb} {src.label} ({src.title})", src.href))
+    for c in story.claims:
+        if c.status != "unsupported_addition":
+            continue
+        for m in c.mentions:
+            if m.article == article_id:
+                for i in all_indices(m.sentence):
+                    add(i, Mark("added", "added by this article: not supported by the article it takes from"))
+    for o in story.off_topic:
+        if o.article == article_id:
+            for i in all_indices(o.sentence):
+                add(i, Mark("off-topic", f"not about the story (distance {o.score:.2f})"))
+    order = list(MARK_LABELS)
+    for ms in marks.values():
+        ms.sort(key=lambda m: order.index(m.kind))
+    return marks
+
+
+def _article_view(ctx: _StoryContext, article_id: str, shown_above: bool) -> ArticleView | None:
+    art = ctx.articles.get(article_id)
+    if art is None:
+        return None
+    marks = _article_marks(ctx, article_id)
+    counts = {k: 0 for k in MARK_LABELS}
+    for ms in marks.values():
+        for m in ms:
+            counts[m.kind] += 1
+
+    def line(other: str, r_kind: str, score: float, decided: bool, reasons: list[str]) -> ReuseLine:
+        return ReuseLine(ctx.cite(other), r_kind, round(score * 100), decided, list(reasons))
+
+    takes_from = [
+        line(r.source, r.kind, r.score, r.direction == "decided", r.reasons)
+        for r in ctx.story.reuse
+        if r.derived == article_id
+    ]
+    taken_by = [
+        line(r.derived, r.kind, r.score, r.direction == "decided", r.reasons)
+        for r in ctx.story.reuse
+        if r.source == article_id
+    ]
+    group = ctx.group_of.get(article_id)
+    return ArticleView(
+        id=article_id,
+        anchor=article_anchor(article_id),
+        label=ctx.label(article_id),
+        article=art,
+        group=group,
+        colour=group_colour(group)[0] if group is not None else "#555555",
+        paragraphs=[] if shown_above else _paragraphs(art, marks),
+        takes_from=takes_from,
+        taken_by=taken_by,
+        counts=counts,
+        shown_above=shown_above,
+    )
+
+
+def _matrix(ctx: _StoryContext, conflict_anchor: dict[str, tuple[str, int]]) -> list[MatrixRow]:
+    story = ctx.story
+    n_groups = len(story.groups)
+    involved: dict[str, list[Conflict]] = {}
+    for x in story.conflicts:
+        for cid in x.claims:
+            claim = ctx.claims.get(cid)
+            if claim is not None and x not in involved.setdefault(claim.id, []):
+                involved[claim.id].append(x)
+    by_id = {x.id: x for x in story.conflicts}
+    for c in story.claims:
+        for xid in c.conflicts:
+            x = by_id.get(xid)
+            if x is not None and x not in involved.setdefault(c.id, []):
+                involved[c.id].append(x)
+
+    rows = []
+    status_rank = {"corroborated": 0, "single_source": 1, "unsupported_addition": 2}
+    for c in sorted(story.claims, key=lambda c: (-c.independent_sources, status_rank.get(c.status, 3), c.id)):
+        states = ctx.claim_groups(c)
+        contra: set[int] = set()
+        own = {(m.article, first_index(m.sentence)) for m in c.mentions}
+        for x in involved.get(c.id, []):
+            others = {ctx.claims[cid].id for cid in x.claims if cid in ctx.claims} - {c.id}
+            if others:
+                for oid in others:
+                    contra |= ctx.claim_groups(ctx.claims[oid])
+            else:
+                for side in x.sides:
+                    if (side.article, first_index(side.sentence)) not in own and side.article in ctx.group_of:
+                        contra.add(ctx.group_of[side.article])
+        cells = []
+        for g in range(n_groups):
+            cells.append(
+                "both" if g in states and g in contra else "yes" if g in states else "no" if g in contra else ""
+            )
+        seen: set[str] = set()
+        mentions = []
+        for m in c.mentions:
+            if m.article not in seen:
+                seen.add(m.article)
+                mentions.append(ctx.cite(m.article, m.sentence))
+        rows.append(
+            MatrixRow(
+                claim=c,
+                status_label=STATUS_LABELS.get(c.status, c.status),
+                status_help=STATUS_HELP.get(c.status, ""),
+                cells=cells,
+                mentions=mentions,
+                conflicts=[conflict_anchor[x.id] for x in involved.get(c.id, []) if x.id in conflict_anchor],
+            )
+        )
+    return rows
+
+
+def _quotes(ctx: _StoryContext, prefix: str) -> list[SpeakerView]:
+    speakers: dict[str, list[QuoteView]] = {}
+    for q in ctx.story.quotes:
+        closest = max(q.matches, key=lambda m: m.similarity) if q.matches else None
+        others = [(ctx.cite(m.article, m.sentence), m) for m in q.matches if m is not closest]
+        view = QuoteView(
+            quote=q,
+            anchor=f"{prefix}-q-{anchor_slug(q.id)}",
+            cite=ctx.cite(q.article, q.sentence),
+            label=FIDELITY_LABELS.get(q.fidelity, q.fidelity),
+            help=FIDELITY_HELP.get(q.fidelity, ""),
+            closest=closest,
+            closest_cite=ctx.cite(closest.article, closest.sentence) if closest else None,
+            diff=closest.diff if closest and any(op.op != "=" for op in closest.diff) else [],
+            others=others,
+        )
+        speakers.setdefault(q.speaker or "Speaker not identified", []).append(view)
+    fid_rank = {"altered": 0, "unattested": 1, "close": 2, "single_source": 3, "verbatim": 4}
+    out = []
+    for name in sorted(speakers, key=lambda n: (n == "Speaker not identified", -len(speakers[n]), n)):
+        quotes = sorted(speakers[name], key=lambda v: (fid_rank.get(v.quote.fidelity, 5), v.quote.id))
+        out.append(SpeakerView(name, quotes))
+    return out
+
+
+def story_view(dossier: Dossier, story: Story, shown: set[str] | None = None) -> StoryView:
+    """Everything one story's views show. ``shown`` collects the articles already drawn earlier on the page."""
+    shown = shown if shown is not None else set()
+    articles = {a.id: a for a in dossier.articles}
+    labels = article_labels(dossier.articles)
+    ctx = _StoryContext(story, articles, labels)
+    anchor = story_anchor(story.id)
+    members = [a for a in story.articles if a in articles] or list(story.articles)
+
+    dates = sorted(d for d in (date_of(articles[a].published) for a in members if a in articles) if d)
+    if not dates:
+        span = "no publication dates"
+    elif dates[0] == dates[-1]:
+        span = dates[0]
+    else:
+        span = f"{dates[0]} to {dates[-1]}"
+
+    hrefs = {a: "#" + article_anchor(a) for a in members}
+    svg = Markup(  # noqa: S704  # render_map escapes every string it draws
+        render_map(
+            anchor + "-map", members, story.groups, story.reuse, articles, {a: ctx.label(a) for a in members}, hrefs
+        )
+    )
+    derived = {r.derived for r in story.reuse if r.direction == "decided"}
+    originals = [ctx.cite(a) for a in members if a not in derived]
+    provenance = [
+        ProvenanceLine(
+            source=ctx.cite(r.source),
+            derived=ctx.cite(r.derived),
+            text=edge_label(r),
+            decided=r.direction == "decided",
+            reasons=list(r.reasons),
+        )
+        for r in sorted(story.reuse, key=lambda r: (-r.score, r.source, r.derived))
+    ]
+    groups = []
+    for i, g in enumerate(story.groups):
+        border, fill = group_colour(i)
+        groups.append(
+            GroupView(
+                index=i,
+                label=f"G{i + 1}",
+                colour=border,
+                fill=fill,
+                members=[ctx.cite(a) for a in g],
+                originals=[ctx.cite(a) for a in g if a not in derived],
+            )
+        )
+
+    ordered = sorted(story.conflicts, key=lambda x: (x.severity != "high", x.id))
+    conflict_anchor = {x.id: (f"{anchor}-x-{anchor_slug(x.id)}", n) for n, x in enumerate(ordered, 1)}
+    conflicts = [
+        ConflictView(
+            conflict=x,
+            anchor=conflict_anchor[x.id][0],
+            number=conflict_anchor[x.id][1],
+            sides=[SideView(ctx.cite(s.article, s.sentence), s.text, ctx.group_of.get(s.article)) for s in x.sides],
+        )
+        for x in ordered
+    ]
+    matrix = _matrix(ctx, conflict_anchor)
+    status_counts = {k: sum(1 for c in story.claims if c.status == k) for k in STATUS_LABELS}
+    speakers = _quotes(ctx, anchor)
+    quote_counts = {k: sum(1 for q in story.quotes if q.fidelity == k) for k in FIDELITY_LABELS}
+
+    timeline = [
+        TimelineView(
+            date=t.date,
+            label=date_label(t.date, t.precision),
+            text=t.text,
+            cites=[ctx.cite_for_claims(a, t.claims) for a in dict.fromkeys(t.articles)],
+        )
+        for t in sorted(story.timeline, key=lambda t: t.date)
+    ]
+    off_topic = [
+        OffTopicView(o.text, ctx.cite(o.article, o.sentence), o.score)
+        for o in sorted(story.off_topic, key=lambda o: (-o.score, o.article))
+    ]
+    summary = [
+        SummaryView(s.text, s.section, [ctx.cite_for_claims(a, s.claims) for a in dict.fromkeys(s.articles)])
+        for s in story.summary
+    ]
+
+    article_views = []
+    for a in members:
+        view = _article_view(ctx, a, shown_above=a in shown)
+        if view is not None:
+            article_views.append(view)
+        shown.add(a)
+
+    return StoryView(
+        id=story.id,
+        anchor=anchor,
+        headline=story.headline,
+        n_articles=len(story.articles),
+        n_groups=len(story.groups),
+        date_span=span,
+        svg=svg,
+        provenance=provenance,
+        originals=originals,
+        groups=groups,
+        matrix=matrix,
+        status_counts=status_counts,
+        conflicts=conflicts,
+        speakers=speakers,
+        quote_counts=quote_counts,
+        timeline=timeline,
+        off_topic=off_topic,
+        summary_corroborated=[s for s in summary if s.section == "corroborated"],
+        summary_contested=[s for s in summary if s.section != "corroborated"],
+        articles=article_views,
+    )
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# rendering
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        autoescape=True,
+        loader=jinja2.PackageLoader("storytrace.dossier", "templates"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        STATUS_LABELS=STATUS_LABELS,
+        STATUS_HELP=STATUS_HELP,
+        FIDELITY_LABELS=FIDELITY_LABELS,
+        FIDELITY_HELP=FIDELITY_HELP,
+        MARK_LABELS=MARK_LABELS,
+    )
+    return env
+
+
+@functools.lru_cache(maxsize=1)
+def report_css() -> str:
+    """The stylesheet of the report and of the web app's story pages."""
+    return resources.files("storytrace.dossier").joinpath("templates/report.css").read_text(encoding="utf-8")
+
+
+def _find_story(dossier: Dossier, story_id: str) -> Story:
+    for story in dossier.stories:
+        if story.id == story_id:
+            return story
+    raise KeyError(f"no story {story_id!r} in this dossier")
 
 
 def render_html(dossier: Dossier) -> str:
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>storytrace dossier</title></head><body>"
-    ]
-    for story in dossier.stories:
-        parts.append(
-            f"<h2>{escape(story.headline)}</h2><p>{len(story.articles)} articles, "
-            f"{len(story.groups)} independent source groups</p>"
+    """The whole report: one self-contained page."""
+    shown: set[str] = set()
+    views = [story_view(dossier, s, shown) for s in dossier.stories]
+    in_stories = {a for s in dossier.stories for a in s.articles}
+    loose = [a for a in dossier.articles if a.id not in in_stories]
+    css = Markup(report_css())  # noqa: S704  # our own stylesheet, no content in it
+    return (
+        environment()
+        .get_template("report.html")
+        .render(
+            dossier=dossier,
+            stories=views,
+            css=css,
+            loose=loose,
         )
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    )
+
+
+def render_story_html(dossier: Dossier, story_id: str) -> str:
+    """One story's full views (header, map, matrix, quotes, timeline, off-topic, summary, articles) as a fragment
+    for another page; it needs ``report_css()`` on that page. Raises ``KeyError`` for an unknown story."""
+    view = story_view(dossier, _find_story(dossier, story_id))
+    return environment().get_template("story.html").render(story=view, heading_level=1)
+
+
+def render_article_html(dossier: Dossier, article_id: str, story_id: str | None = None) -> str:
+    """One article's view (metadata, removed boilerplate, highlighted text) as a fragment. The highlights come from
+    ``story_id``'s findings, or from the first story holding the article."""
+    story = None
+    if story_id is not None:
+        story = _find_story(dossier, story_id)
+    else:
+        story = next((s for s in dossier.stories if article_id in s.articles), None)
+    story = story or Story(id="-", headline="", articles=[article_id])
+    articles = {a.id: a for a in dossier.articles}
+    if article_id not in articles:
+        raise KeyError(f"no article {article_id!r} in this dossier")
+    ctx = _StoryContext(story, articles, article_labels(dossier.articles))
+    view = _article_view(ctx, article_id, shown_above=False)
+    return environment().get_template("article.html").render(article=view, heading_level=1)
+
+
+__all__ = [
+    "anchor_slug",
+    "article_anchor",
+    "render_article_html",
+    "render_html",
+    "render_story_html",
+    "report_css",
+    "sentence_anchor",
+    "story_view",
+]

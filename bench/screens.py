@@ -1,0 +1,95 @@
+"""Screenshots for a person to look at: the HTML report (desktop and phone), and web-app pages added by its helper.
+
+    make screens            # writes bench/screens/*.png
+
+The report is built from the example corpus (``storytrace analyze examples/harbour-fire/``) when it is present,
+else from the hand-built sample dossier of the tests. Web-app pages: append ``(name, url)`` pairs from a function
+registered in ``WEB_TARGETS`` (each called with nothing, returning the pairs and a cleanup callable), e.g. a
+function that starts ``storytrace serve`` on a free port.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "screens"
+CORPUS = ROOT / "examples" / "harbour-fire"
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser_fixtures import DESKTOP, PHONE, chromium_path, launch  # noqa: E402
+
+# (name, url) pairs from the web app; each entry returns its targets and a function that stops what it started.
+WebTargets = Callable[[], tuple[Iterable[tuple[str, str]], Callable[[], None]]]
+WEB_TARGETS: list[WebTargets] = []
+
+
+def build_report(directory: Path) -> list[tuple[str, str]]:
+    """Write the report(s) and return (name, file URL) targets."""
+    from storytrace.dossier.html import render_html
+
+    targets = []
+    if CORPUS.exists():
+        from storytrace.pipeline import analyze
+
+        dossier = analyze([str(CORPUS)])
+        path = directory / "report-harbour-fire.html"
+        path.write_text(render_html(dossier), encoding="utf-8")
+        targets.append(("report", path.as_uri()))
+    from report_sample import sample_dossier
+
+    path = directory / "report-sample.html"
+    path.write_text(render_html(sample_dossier()), encoding="utf-8")
+    targets.append(("report-sample", path.as_uri()))
+    return targets
+
+
+def shoot(targets: Iterable[tuple[str, str]], browser: object) -> list[Path]:
+    written = []
+    for name, url in targets:
+        for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            ctx = browser.new_context(viewport=viewport, device_scale_factor=1)  # type: ignore[attr-defined]
+            page = ctx.new_page()
+            page.goto(url)
+            path = OUT / f"{name}-{device}.png"
+            page.screenshot(path=str(path), full_page=False)
+            written.append(path)
+            # the full page too, for reading the whole report at leisure
+            full = OUT / f"{name}-{device}-full.png"
+            page.screenshot(path=str(full), full_page=True)
+            written.append(full)
+            ctx.close()
+    return written
+
+
+def main() -> int:
+    if chromium_path() is None:
+        print("screens: Chromium not found (apt-get install -y chromium); nothing written")
+        return 1
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    cleanups: list[Callable[[], None]] = []
+    with tempfile.TemporaryDirectory(prefix="storytrace-screens-") as tmp, sync_playwright() as p:
+        browser = launch(p)
+        try:
+            targets = build_report(Path(tmp))
+            for make in WEB_TARGETS:
+                more, cleanup = make()
+                cleanups.append(cleanup)
+                targets += list(more)
+            written = shoot(targets, browser)
+        finally:
+            for cleanup in cleanups:
+                cleanup()
+            browser.close()
+    for path in written:
+        print(f"screens: {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
