@@ -1,15 +1,148 @@
-"""Reuse: who copied or rewrote whom inside a story, with sentence-level evidence; source groups."""
+"""Reuse: who copied or rewrote whom inside a story, with sentence-level evidence; source groups.
+
+``find_reuse`` compares the articles of one story pairwise: a cheap content-word containment prefilter, then a
+sentence alignment both ways (``align``), a relation (``relation``), a direction (``direction``), and finally a
+pruning step so that each derived article links to its best source rather than to every sibling that took from the
+same source (a copy and a rewrite of one wire story are not each other's source).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, cast
 
 import numpy as np
 
 from storytrace.options import ReuseOptions
-from storytrace.records import Article, ArticleFacts, Reuse
+from storytrace.records import Article, ArticleFacts, Reuse, ReuseEvidence
+from storytrace.reuse.align import Alignment, AlignParams, align
+from storytrace.reuse.direction import decide_direction
+from storytrace.reuse.relation import Features, RelationParams, decide, features
+from storytrace.reuse.text import ArticleTokens, containment, tokens_of
 
-__all__ = ["find_reuse", "source_groups"]
+__all__ = ["align_params", "find_reuse", "relation_params", "source_groups"]
+
+
+def align_params(options: ReuseOptions) -> AlignParams:
+    return AlignParams(min_match=options.min_match, paraphrase_score=options.paraphrase_score)
+
+
+def relation_params(options: ReuseOptions) -> RelationParams:
+    return RelationParams(
+        copy_verbatim=options.copy_verbatim,
+        rewrite_explained=options.rewrite_explained,
+        partial_explained=options.partial_explained,
+    )
+
+
+@dataclass
+class _Side:
+    alignment: Alignment
+    features: Features
+    kind: str | None
+
+
+def _evidence(al: Alignment) -> list[ReuseEvidence]:
+    out = []
+    for link in al.links:
+        src = link.source[0] if len(link.source) == 1 else list(link.source)
+        dst = link.derived[0] if len(link.derived) == 1 else list(link.derived)
+        out.append(ReuseEvidence(src, dst, round(link.similarity, 4), link.match))  # type: ignore[arg-type]
+    return out
+
+
+def _compare(
+    a: Article,
+    b: Article,
+    ta: ArticleTokens,
+    tb: ArticleTokens,
+    vectors: Mapping[str, np.ndarray],
+    facts: Mapping[str, ArticleFacts],
+    options: ReuseOptions,
+) -> Reuse | None:
+    ap, rp = align_params(options), relation_params(options)
+    va, vb = vectors.get(a.id), vectors.get(b.id)
+    al_b = align(tb, ta, vb, va, ap)  # b as derived from a
+    al_a = align(ta, tb, va, vb, ap)  # a as derived from b
+    fb, fa = features(al_b, tb), features(al_a, ta)
+    b_from_a = _Side(al_b, fb, decide(fb, rp))
+    a_from_b = _Side(al_a, fa, decide(fa, rp))
+    if b_from_a.kind is None and a_from_b.kind is None:
+        return None
+    verdict = decide_direction(a, b, facts.get(a.id), facts.get(b.id), fb.explained, fa.explained, al_b)
+    reasons = list(verdict.reasons)
+    if verdict.source_first is None:
+        # Undecided: report in id order, with whichever alignment shows reuse.
+        first, second = (a, b) if a.id <= b.id else (b, a)
+        side = b_from_a if first is a else a_from_b
+        if side.kind is None:
+            side = a_from_b if side is b_from_a else b_from_a
+            first, second = second, first
+            reasons.append("listed in the order in which the reuse shows (direction undecided)")
+        return _entry(first, second, side, "undecided", reasons)
+    source, derived, side = (a, b, b_from_a) if verdict.source_first else (b, a, a_from_b)
+    if side.kind is None:
+        # The votes name a source whose text does not explain the other: the signals contradict the text.
+        other = a_from_b if side is b_from_a else b_from_a
+        first, second = (a, b) if other is b_from_a else (b, a)
+        reasons = ["the article the signals call the source does not explain the other; direction undecided"]
+        return _entry(first, second, other, "undecided", reasons)
+    return _entry(source, derived, side, "decided", reasons)
+
+
+def _entry(source: Article, derived: Article, side: _Side, direction: str, reasons: list[str]) -> Reuse:
+    kind = cast(Literal["copy", "rewrite", "partial"], side.kind)
+    how = cast(Literal["decided", "undecided"], direction)
+    return Reuse(
+        source.id, derived.id, kind, round(side.features.explained, 4), how, reasons, _evidence(side.alignment)
+    )
+
+
+def _prune(links: list[Reuse], articles: Mapping[str, Article]) -> list[Reuse]:
+    """Keep, for each derived article, its best source and any other source not linked to an already kept one.
+
+    Preference: a decided direction, then a source that is not itself derived from another candidate, then the higher
+    score, the earlier publication, the longer (more complete) text, the id."""
+    linked: set[frozenset[str]] = {frozenset((r.source, r.derived)) for r in links}
+    derived_from: dict[str, set[str]] = {}
+    for r in links:
+        derived_from.setdefault(r.derived, set()).add(r.source)
+    by_derived: dict[str, list[Reuse]] = {}
+    for r in links:
+        by_derived.setdefault(r.derived, []).append(r)
+    kept: list[Reuse] = []
+    for derived_id in sorted(by_derived):
+        cands = by_derived[derived_id]
+        sources = {r.source for r in cands}
+
+        def key(r: Reuse, sources: set[str] = sources) -> tuple[int, int, float, str, int, str]:
+            src = articles[r.source]
+            derived_from_sibling = bool(derived_from.get(r.source, set()) & sources)
+            return (
+                0 if r.direction == "decided" else 1,
+                1 if derived_from_sibling else 0,
+                -r.score,
+                src.published or "9999",
+                -len(src.text),
+                r.source,
+            )
+
+        chosen: list[Reuse] = []
+        for r in sorted(cands, key=key):
+            if any(frozenset((r.source, c.source)) in linked for c in chosen):
+                continue
+            chosen.append(r)
+        kept.extend(chosen)
+    # A pair can appear from both ends only through two undecided entries; keep one.
+    seen: set[frozenset[str]] = set()
+    out: list[Reuse] = []
+    for r in sorted(kept, key=lambda r: (r.source, r.derived)):
+        pair = frozenset((r.source, r.derived))
+        if pair not in seen:
+            seen.add(pair)
+            out.append(r)
+    return out
 
 
 def find_reuse(
@@ -18,8 +151,20 @@ def find_reuse(
     facts: Mapping[str, ArticleFacts],
     options: ReuseOptions | None = None,
 ) -> list[Reuse]:
-    """Provisional: no reuse; the reuse stage replaces it."""
-    return []
+    """Reuse links between the articles of one story, each derived article pointing at its best source."""
+    options = options or ReuseOptions()
+    ordered = sorted({a.id: a for a in articles}.values(), key=lambda a: a.id)
+    toks = {a.id: tokens_of(a) for a in ordered}
+    links: list[Reuse] = []
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            ta, tb = toks[a.id], toks[b.id]
+            if max(containment(ta, tb), containment(tb, ta)) < options.prefilter:
+                continue
+            r = _compare(a, b, ta, tb, vectors, facts, options)
+            if r is not None:
+                links.append(r)
+    return _prune(links, {a.id: a for a in ordered})
 
 
 def source_groups(article_ids: Sequence[str], reuse: Sequence[Reuse]) -> list[list[str]]:

@@ -1,0 +1,161 @@
+"""Which of two linked articles is the source: plain-worded votes from what the articles carry.
+
+Strong votes: publication time (earlier is the source) and credits/datelines (an article crediting the other's
+outlet, or carrying a dateline in that outlet's name, took from it). Weak votes: containment asymmetry (the source
+holds details the derived lacks), names (rewrites drop people's names; the source names them), quotes (the source
+quotes, the rewrite turns the quote into reported speech). Contradicting strong votes, or weak votes that cancel,
+leave the direction undecided; the caller then orders the pair by id.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from storytrace.records import Article, ArticleFacts
+from storytrace.reuse.align import Alignment
+
+STRONG = 3
+WEAK = 1
+
+
+@dataclass
+class Verdict:
+    source_first: bool | None  # True: ``a`` is the source; False: ``b`` is; None: undecided
+    reasons: list[str] = field(default_factory=list)
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t.replace(tzinfo=None) if t.tzinfo else t
+
+
+def _time_vote(a: Article, b: Article) -> tuple[int, str] | None:
+    ta, tb = _parse_time(a.published), _parse_time(b.published)
+    if ta is None or tb is None or ta == tb:
+        return None
+    # A date without a time is midnight; a same-day pair with one side dated only tells nothing.
+    if ta.date() == tb.date() and (len(a.published or "") <= 10 or len(b.published or "") <= 10):
+        return None
+    if ta < tb:
+        return STRONG, f"published earlier ({a.published} before {b.published})"
+    return -STRONG, f"published earlier ({b.published} before {a.published})"
+
+
+def _mentions_outlet(article: Article, outlet: str) -> str | None:
+    """Where ``article`` credits ``outlet``: its credits, byline, dateline, or a credit line in its first or last
+    300 characters ("(Meridian Press) -", "Meridian Press contributed to this report")."""
+    pattern = re.compile(r"\b" + re.escape(outlet) + r"\b", re.I)
+    for credit in article.credits:
+        if pattern.search(credit):
+            return f"credits {outlet}"
+    if article.dateline and pattern.search(article.dateline):
+        return f"carries a {outlet} dateline"
+    if article.byline and pattern.search(article.byline):
+        return f"byline names {outlet}"
+    head, tail = article.text[:300], article.text[-300:]
+    if pattern.search(head) or pattern.search(tail):
+        return f"credits {outlet} in its text"
+    return None
+
+
+def _credit_vote(a: Article, b: Article) -> tuple[int, str] | None:
+    ab = _mentions_outlet(b, a.outlet) if a.outlet and a.outlet != b.outlet else None
+    ba = _mentions_outlet(a, b.outlet) if b.outlet and b.outlet != a.outlet else None
+    if ab and not ba:
+        return STRONG, f"the derived article {ab}"
+    if ba and not ab:
+        return -STRONG, f"the derived article {ba}"
+    return None
+
+
+def _people(facts: ArticleFacts | None) -> set[str]:
+    if facts is None:
+        return set()
+    out: set[str] = set()
+    for e in facts.entities:
+        if e.label == "PERSON":
+            # last name as the identity: "Ana Ruiz" and "Ms Ruiz" are one person
+            parts = (e.key or e.text).split()
+            if parts:
+                out.add(parts[-1].lower().strip(".,'’s"))
+    return out
+
+
+def _names_vote(a: Article, b: Article, fa: ArticleFacts | None, fb: ArticleFacts | None) -> tuple[int, str] | None:
+    pa, pb = _people(fa), _people(fb)
+    if not pa and not pb:
+        return None
+    only_a = {p for p in pa - pb if p not in b.text.lower()}
+    only_b = {p for p in pb - pa if p not in a.text.lower()}
+    if only_a and not only_b:
+        return WEAK, "names people the other leaves unnamed (" + ", ".join(sorted(only_a)[:3]) + ")"
+    if only_b and not only_a:
+        return -WEAK, "names people the other leaves unnamed (" + ", ".join(sorted(only_b)[:3]) + ")"
+    return None
+
+
+def _containment_vote(ab: float, ba: float) -> tuple[int, str] | None:
+    """``ab``: share of b explained by a; ``ba``: share of a explained by b."""
+    if ab - ba >= 0.15:
+        return WEAK, "contains details the other lacks"
+    if ba - ab >= 0.15:
+        return -WEAK, "contains details the other lacks"
+    return None
+
+
+_QUOTE_MARK = re.compile(r"[“”\"]|``|''")
+
+
+def _quote_vote(a: Article, b: Article, al_b_from_a: Alignment) -> tuple[int, str] | None:
+    """Aligned pairs where one side quotes and the other words the same thing without quote marks."""
+    a_quotes = b_quotes = 0
+    for link in al_b_from_a.links:
+        if link.match != "paraphrase":
+            continue
+        qa = any(_QUOTE_MARK.search(a.sentence_text(s)) for s in link.source)
+        qb = any(_QUOTE_MARK.search(b.sentence_text(s)) for s in link.derived)
+        a_quotes += qa and not qb
+        b_quotes += qb and not qa
+    if a_quotes > b_quotes:
+        return WEAK, "keeps quotes verbatim that the other rewords"
+    if b_quotes > a_quotes:
+        return -WEAK, "keeps quotes verbatim that the other rewords"
+    return None
+
+
+def decide_direction(
+    a: Article,
+    b: Article,
+    facts_a: ArticleFacts | None,
+    facts_b: ArticleFacts | None,
+    b_explained_by_a: float,
+    a_explained_by_b: float,
+    alignment_b_from_a: Alignment,
+) -> Verdict:
+    """Vote on whether ``a`` is the source of ``b``. Reasons are given for the winning side only."""
+    votes = [
+        v
+        for v in (
+            _time_vote(a, b),
+            _credit_vote(a, b),
+            _names_vote(a, b, facts_a, facts_b),
+            _containment_vote(b_explained_by_a, a_explained_by_b),
+            _quote_vote(a, b, alignment_b_from_a),
+        )
+        if v is not None
+    ]
+    strong = {v[0] > 0 for v in votes if abs(v[0]) >= STRONG}
+    if len(strong) == 2:
+        return Verdict(None, ["strong signals disagree: " + "; ".join(r for _, r in votes if abs(_) >= STRONG)])
+    total = sum(v[0] for v in votes)
+    if total == 0:
+        return Verdict(None, ["nothing tells which came first"] if not votes else ["signals cancel out"])
+    first = total > 0
+    return Verdict(first, [r for w, r in votes if (w > 0) == first])

@@ -1,0 +1,181 @@
+"""From an alignment to a relation: copy, rewrite, partial, or independent (``None``).
+
+Everything is measured on the derived side (containment, not Jaccard): a newspaper's version of wire copy is often a
+third of its length, so the question is how much of the *derived* article the source explains, never how similar the
+two are overall.
+
+Two independent reports of one event share names, numbers and even quoted words (both reporters heard the same
+speaker), so a link needs sentence-level evidence beyond that: several aligned sentences, and either verbatim runs
+outside quotes or paraphrases that follow the source's order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from storytrace.reuse.align import Alignment
+from storytrace.reuse.text import ArticleTokens
+
+
+@dataclass(frozen=True)
+class RelationParams:
+    copy_verbatim: float = 0.8  # share of derived words inside verbatim tiles for a copy
+    rewrite_explained: float = 0.6  # share of derived words explained for a rewrite
+    rewrite_order: float = 0.7  # share of links in source order (longest increasing run) for a rewrite
+    partial_explained: float = 0.2  # share of derived words explained for a partial take
+    min_links: int = 2  # aligned sentences needed at all (1 suffices when the derived article has 1 sentence)
+    min_unquoted_run: int = 6  # a verbatim run this long outside quotes counts as copying, not a shared quote
+
+
+@dataclass
+class Features:
+    """Numbers that describe one alignment; the relation rules and the METER classifier read them."""
+
+    explained: float  # share of derived words explained by the source (the ``score``)
+    verbatim: float  # share of derived words inside tiles
+    verbatim_unquoted: float  # same, counting only words outside direct quotes
+    verbatim_long: float  # share inside tiles of >= 8 words
+    paraphrase: float  # share of derived words in paraphrase-linked sentences
+    aligned_sentences: float  # share of derived sentences with a link
+    n_links: int
+    order: float  # longest increasing subsequence of linked source positions / number of links
+    kendall: float  # Kendall tau between derived and source positions of links (1 = same order)
+    mean_cosine: float
+    mean_lexical: float
+    mean_fuzzy: float
+    longest_unquoted_run: int
+    derived_sentences: int
+
+    def vector(self) -> list[float]:
+        return [
+            self.explained,
+            self.verbatim,
+            self.verbatim_unquoted,
+            self.verbatim_long,
+            self.paraphrase,
+            self.aligned_sentences,
+            float(min(self.n_links, 20)) / 20.0,
+            self.order,
+            self.kendall,
+            self.mean_cosine,
+            self.mean_lexical,
+            self.mean_fuzzy,
+            float(min(self.longest_unquoted_run, 40)) / 40.0,
+            float(min(self.derived_sentences, 40)) / 40.0,
+        ]
+
+
+FEATURE_NAMES = [
+    "explained",
+    "verbatim",
+    "verbatim_unquoted",
+    "verbatim_long",
+    "paraphrase",
+    "aligned_sentences",
+    "n_links",
+    "order",
+    "kendall",
+    "mean_cosine",
+    "mean_lexical",
+    "mean_fuzzy",
+    "longest_unquoted_run",
+    "derived_sentences",
+]
+
+
+def _lis_length(seq: list[int]) -> int:
+    import bisect
+
+    tails: list[int] = []
+    for x in seq:
+        k = bisect.bisect_right(tails, x)
+        if k == len(tails):
+            tails.append(x)
+        else:
+            tails[k] = x
+    return len(tails)
+
+
+def _kendall(xs: list[int], ys: list[int]) -> float:
+    n = len(xs)
+    if n < 2:
+        return 1.0
+    conc = disc = 0
+    for i in range(n):
+        for j in range(i + 1, n):
+            s = (xs[i] - xs[j]) * (ys[i] - ys[j])
+            if s > 0:
+                conc += 1
+            elif s < 0:
+                disc += 1
+    return (conc - disc) / max(conc + disc, 1)
+
+
+def features(al: Alignment, derived: ArticleTokens) -> Features:
+    total = max(al.derived_words, 1)
+    quoted = np.array(derived.quoted, dtype=bool) if derived.quoted else np.zeros(0, dtype=bool)
+    verb_words = int(al.covered.sum())
+    unquoted = int((al.covered & ~quoted).sum()) if len(quoted) else verb_words
+    long_words = sum(k for _, _, k in al.tiles if k >= 8)
+    longest_unquoted = 0
+    for i, _, k in al.tiles:
+        run = best = 0
+        for t in range(k):
+            run = 0 if quoted[i + t] else run + 1
+            best = max(best, run)
+        longest_unquoted = max(longest_unquoted, best)
+    explained_words = 0
+    para_words = 0
+    linked_sentences: set[int] = set()
+    for link in al.links:
+        linked_sentences.update(link.derived)
+        n = sum(derived.sentence_len(s) for s in link.derived)
+        if link.match == "verbatim":
+            # verbatim links explain their tiled words plus, when the rest is a close rewording, the rest
+            explained_words += n if link.similarity >= 0.8 else link.covered
+        else:
+            explained_words += n
+            para_words += n
+    # Tile words outside linked sentences still come from the source.
+    for s in range(derived.n_sentences):
+        if s not in linked_sentences:
+            a, b = derived.sentence_start[s], derived.sentence_start[s + 1]
+            explained_words += int(al.covered[a:b].sum())
+    firsts = [link.source[0] for link in al.links]
+    order = _lis_length(firsts) / len(firsts) if firsts else 0.0
+    n_sent = max(al.derived_sentences, 1)
+    return Features(
+        explained=min(explained_words / total, 1.0),
+        verbatim=verb_words / total,
+        verbatim_unquoted=unquoted / total,
+        verbatim_long=long_words / total,
+        paraphrase=para_words / total,
+        aligned_sentences=len(linked_sentences) / n_sent,
+        n_links=len(linked_sentences),
+        order=order,
+        kendall=_kendall([link.derived[0] for link in al.links], firsts),
+        mean_cosine=float(al.best_cosine.mean()) if len(al.best_cosine) else 0.0,
+        mean_lexical=float(al.best_lexical.mean()) if len(al.best_lexical) else 0.0,
+        mean_fuzzy=float(al.best_fuzzy.mean()) if len(al.best_fuzzy) else 0.0,
+        longest_unquoted_run=longest_unquoted,
+        derived_sentences=al.derived_sentences,
+    )
+
+
+def decide(f: Features, params: RelationParams | None = None) -> str | None:
+    """``copy`` | ``rewrite`` | ``partial`` | ``None`` (independent)."""
+    p = params or RelationParams()
+    needed = min(p.min_links, max(f.derived_sentences, 1))
+    if f.n_links < needed:
+        return None
+    # Shared quotes alone are not reuse: ask for a verbatim run outside quotes, or enough ordered paraphrase.
+    copied_prose = f.longest_unquoted_run >= p.min_unquoted_run
+    if f.verbatim >= p.copy_verbatim and f.explained >= 0.9 and copied_prose:
+        return "copy"
+    if f.explained >= p.rewrite_explained and f.order >= p.rewrite_order and (copied_prose or f.n_links >= 3):
+        return "rewrite"
+    if f.explained >= p.partial_explained and (copied_prose or f.n_links >= 3) and f.order >= 0.5:
+        return "partial"
+    return None

@@ -1,0 +1,103 @@
+"""Per-article token view used by alignment: words with their sentence, quoted-or-not flag, and per-sentence sets of
+content words, numbers and capitalised names. Built once per article and shared by every pair it takes part in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from storytrace.records import Article
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+# Quotes: curly, straight, and the ``...'' convention of wire copy (METER's PA texts).
+_QUOTE = re.compile(r"“[^”]{2,}?”|\"[^\"\n]{2,}?\"|``.{2,}?''", re.S)
+
+_STOPWORDS = """a about above after again against all also am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he her here hers
+    herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on once
+    only or other our ours ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were what when where which
+    while who whom why will with would you your yours yourself yourselves said says say told mr mrs ms dr yesterday
+    today tomorrow last new one two three year years would could may might must shall its it's he's she's they're
+    we're i'm don't didn't won't can't"""
+STOPWORDS = frozenset(_STOPWORDS.split())
+
+
+@dataclass
+class ArticleTokens:
+    """Lower-cased word tokens of one article, with the sentence each belongs to."""
+
+    words: list[str]
+    sentence_of: list[int]
+    quoted: list[bool]
+    sentence_start: list[int]  # token index where each sentence starts (len = n_sentences + 1)
+    content: list[frozenset[str]] = field(default_factory=list)
+    numbers: list[frozenset[str]] = field(default_factory=list)
+    names: list[frozenset[str]] = field(default_factory=list)
+    content_all: frozenset[str] = frozenset()
+
+    @property
+    def n_sentences(self) -> int:
+        return len(self.sentence_start) - 1
+
+    def sentence_len(self, s: int) -> int:
+        return self.sentence_start[s + 1] - self.sentence_start[s]
+
+    def sentence_words(self, s: int) -> list[str]:
+        return self.words[self.sentence_start[s] : self.sentence_start[s + 1]]
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+
+
+def tokens_of(article: Article) -> ArticleTokens:
+    """Tokenise an article's sentences (``Article.sentences`` spans) into an :class:`ArticleTokens`."""
+    text = article.text
+    quotes = _quoted_spans(text)
+    words: list[str] = []
+    sentence_of: list[int] = []
+    quoted: list[bool] = []
+    starts: list[int] = []
+    content: list[frozenset[str]] = []
+    numbers: list[frozenset[str]] = []
+    names: list[frozenset[str]] = []
+    qi = 0
+    for si, (start, end) in enumerate(article.sentences):
+        starts.append(len(words))
+        sent_content: set[str] = set()
+        sent_numbers: set[str] = set()
+        sent_names: set[str] = set()
+        first = True
+        for m in _WORD.finditer(text, start, end):
+            raw = m.group()
+            w = raw.lower().replace("’", "'")
+            pos = m.start()
+            while qi < len(quotes) and quotes[qi][1] <= pos:
+                qi += 1
+            words.append(w)
+            sentence_of.append(si)
+            quoted.append(qi < len(quotes) and quotes[qi][0] <= pos < quotes[qi][1])
+            if any(c.isdigit() for c in w):
+                sent_numbers.add(w)
+            if w not in STOPWORDS and (len(w) > 2 or w.isdigit()):
+                sent_content.add(w)
+            # Capitalised words past the first of a sentence are (mostly) names; all-caps leads are not.
+            if not first and raw[:1].isupper() and not raw.isupper() and w not in STOPWORDS:
+                sent_names.add(w)
+            first = False
+        content.append(frozenset(sent_content))
+        numbers.append(frozenset(sent_numbers))
+        names.append(frozenset(sent_names))
+    starts.append(len(words))
+    all_content: set[str] = set()
+    for c in content:
+        all_content |= c
+    return ArticleTokens(words, sentence_of, quoted, starts, content, numbers, names, frozenset(all_content))
+
+
+def containment(derived: ArticleTokens, source: ArticleTokens) -> float:
+    """Share of the derived article's distinct content words that also occur in the source (a cheap prefilter)."""
+    if not derived.content_all:
+        return 0.0
+    return len(derived.content_all & source.content_all) / len(derived.content_all)
