@@ -1,0 +1,509 @@
+"""Direct quotes: find quoted spans, decide whether each is a direct quote or a partial one, and bind it to a cue
+and a speaker.
+
+Rules (tuned on PolNeAR train/dev, see docs/claims.md):
+
+- Marks: straight ``"`` and curly ``“ ” „ « »``; direction from the mark itself or, for straight marks, from the
+  characters around it. Pairing is per paragraph; an opening mark left open at a paragraph's end continues when the
+  next paragraph starts with an opening mark (the newsroom convention for quotes running over paragraphs).
+- Direct (``partial=False``): the text of the sentence before the opening mark is empty or an attribution frame
+  ending in ``:`` or ``,`` ("Ruiz said:", "As one official put it,"), and the text after the closing mark is empty
+  or starts with a cue ("she said", "said Ana Ruiz, the fire chief", "the daily wrote, adding"). Anything else is a
+  partial quote inside running text ("Ruiz called the blaze “a disaster”"), which PolNeAR counts as indirect.
+- Speaker: the subject of the cue verb ("according to X": X). A direct quote with no cue of its own continues the
+  attribution of the quote just before it (same paragraph, or the previous paragraph if nothing unquoted came
+  between), or takes one from a preceding sentence that ends in ``:``, or from the next quote's cue.
+- Scare quotes and titles (short quoted words with no cue) are kept as partial quotes with no speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from storytrace.nlp import sentence_index
+from storytrace.records import Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span as SpacySpan, Token
+
+__all__ = ["SPEECH_VERBS", "FoundQuote", "find_quotes", "speaker_phrase"]
+
+SPEECH_VERBS = frozenset(
+    """say tell add write tweet post ask answer reply respond explain note insist argue claim state declare announce
+    warn recall continue conclude joke quip shout exclaim acknowledge admit suggest complain remark observe comment
+    testify urge predict promise vow boast emphasize emphasise stress caution concede counter contend maintain agree
+    proclaim report confirm deny blog text email mutter whisper yell scream chant read repeat retort assert allege
+    lament muse wonder pledge plead demand offer reason laugh sigh recount charge put quote cite describe begin
+    tout point thunder rail fire snap scoff mock quip brag gush crow marvel opine posit interject counsel advise
+    instruct order rule write blast slam criticize criticise praise hail welcome reiterate clarify elaborate
+    wrote""".split()
+)
+_OPEN = "“„«"
+_CLOSE = "”»"
+_MARKS = set('"' + _OPEN + _CLOSE)
+_OPENERS_BEFORE = set(" \t\n([{—–-/:")
+_WORD = re.compile(r"\w+")
+_RECIPIENTS = frozenset(
+    "reporters journalists crowd audience supporters press interviewer host viewers listeners voters".split()
+)
+_CUE_PREP_OBJECTS = frozenset(
+    """statement interview post tweet email e-mail letter release twitter facebook instagram x radio television tv
+    conference speech rally address message video note memo op-ed column blog show program programme
+    appearance""".split()
+)
+
+
+@dataclass
+class FoundQuote:
+    """One quoted span (maybe running over paragraphs), with what binds it to a speaker."""
+
+    pieces: list[Span]  # character spans of the quoted words, without marks (one per paragraph)
+    outer: Span  # opening mark .. closing mark (inclusive of both)
+    partial: bool
+    group: int = -1  # attribution group: pieces bound to one cue share it
+    cue: str | None = None
+    cue_span: Span | None = None
+    speaker_span: Span | None = None  # the speaker mention as written ("she", "the fire chief", "Ana Ruiz")
+    speaker_head: int | None = None  # token index of the mention's head in the doc
+    sentences: list[int] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.pieces[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.pieces[-1][1]
+
+
+def _direction(text: str, i: int, lo: int, hi: int) -> str | None:
+    c = text[i]
+    prev = text[i - 1] if i > lo else " "
+    nxt = text[i + 1] if i + 1 < hi else " "
+    if c in _OPEN:
+        return "open"
+    if c in _CLOSE:
+        if prev in _OPENERS_BEFORE and (nxt.isalnum() or nxt in "‘'…."):
+            return "open"  # a curly close used as an opener by a careless keyboard
+        return "close"
+    if prev in _OPENERS_BEFORE and not nxt.isspace():
+        return "open"
+    if not prev.isspace() and (nxt.isspace() or not nxt.isalnum()):
+        return "close"
+    return None
+
+
+def _pair_marks(text: str, paragraphs: Sequence[Span]) -> list[tuple[list[Span], Span]]:
+    """Quoted spans as (pieces, outer) over the whole text."""
+    out: list[tuple[list[Span], Span]] = []
+    carry: tuple[list[Span], int] | None = None  # pieces so far and outer start of a quote running over paragraphs
+    for p, (lo, hi) in enumerate(paragraphs):
+        state: int | None = None
+        pieces: list[Span] = []
+        outer_start = -1
+        first_mark = True
+        for i in range(lo, hi):
+            c = text[i]
+            if c not in _MARKS:
+                if not c.isspace():
+                    first_mark = False
+                continue
+            d = _direction(text, i, lo, hi)
+            if d is None:
+                d = "close" if state is not None else "open"
+            if d == "open":
+                if state is None and carry is not None and first_mark:
+                    pieces, outer_start = carry[0], carry[1]
+                elif state is None:
+                    pieces, outer_start = [], i
+                state = i
+            elif state is not None:
+                pieces.append((state + 1, i))
+                out.append((pieces, (outer_start, i + 1)))
+                state = None
+                pieces = []
+            first_mark = False
+        carry = None
+        if state is not None:
+            end = hi
+            while end > state + 1 and text[end - 1].isspace():
+                end -= 1
+            pieces.append((state + 1, end))
+            nxt = paragraphs[p + 1] if p + 1 < len(paragraphs) else None
+            next_opens = nxt is not None and text[nxt[0] : nxt[1]].lstrip()[:1] in ('"', *_OPEN)
+            if next_opens:
+                carry = (pieces, outer_start)
+            elif end - state > 40:
+                # a long quote left open with no continuation: a missing closing mark, keep it to the paragraph end
+                out.append((pieces, (outer_start, end)))
+    return out
+
+
+def _tokens(doc: Doc, lo: int, hi: int) -> list[Token]:
+    if hi <= lo:
+        return []
+    span = doc.char_span(lo, hi, alignment_mode="contract")
+    return [t for t in span if not t.is_space] if span is not None else []
+
+
+def _speech_verb(t: Token) -> bool:
+    return t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX", "NOUN") and t.tag_ != "NN"
+
+
+def speaker_phrase(doc: Doc, head: Token) -> SpacySpan:
+    """The mention for a speaker head token: its named entity, or its noun phrase without clauses."""
+    if head.ent_type_ and head.ent_iob_ in ("B", "I"):
+        for ent in doc.ents:
+            if ent.start <= head.i < ent.end:
+                return ent
+    left = head.i
+    for child in head.lefts:
+        if child.dep_ in ("compound", "det", "amod", "poss", "nmod", "nummod", "quantmod", "case") or (
+            child.dep_ == "punct" and child.i > left
+        ):
+            left = min(left, child.left_edge.i if child.dep_ in ("poss", "compound", "amod") else child.i)
+    right = head.i
+    for child in head.rights:
+        if child.dep_ in ("compound", "flat") and child.i == right + 1:
+            right = child.i
+    return doc[left : right + 1]
+
+
+def _subject_of(verb: Token) -> Token | None:
+    v: Token | None = verb
+    for _ in range(3):
+        if v is None:
+            return None
+        for child in v.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+                return child
+        if v.dep_ in ("conj", "xcomp", "advcl", "ccomp", "parataxis", "acl") and v.head is not v:
+            v = v.head
+        else:
+            break
+    # inverted or mis-parsed "said Ana Ruiz": the first proper noun or noun after the verb
+    for t in verb.doc[verb.i + 1 : min(len(verb.doc), verb.i + 6)]:
+        if t.is_punct and t.text not in ("'s",):
+            break
+        if t.pos_ in ("PROPN", "PRON") or (t.pos_ == "NOUN" and t.dep_ in ("nsubj", "dobj", "attr", "npadvmod")):
+            return t.head if t.dep_ == "compound" and t.head.i > t.i else t
+    return None
+
+
+def _cue_text(doc: Doc, verb: Token) -> tuple[str, Span]:
+    """'said', 'told reporters', 'wrote on X', 'said in a statement'."""
+    toks = [verb]
+    for child in verb.children:
+        if child.dep_ == "prt":
+            toks.append(child)
+        elif child.dep_ in ("dative", "dobj") and child.lower_ in _RECIPIENTS and child.i > verb.i:
+            toks.extend(doc[verb.i + 1 : child.i + 1])
+        elif child.dep_ == "prep" and child.lower_ in ("on", "in") and child.i > verb.i:
+            pobj = [g for g in child.children if g.dep_ == "pobj"]
+            if pobj and (pobj[0].lower_ in _CUE_PREP_OBJECTS or pobj[0].text == "X"):
+                toks.extend(doc[child.i : pobj[0].i + 1])
+    lo = min(t.i for t in toks)
+    hi = max(t.i for t in toks) + 1
+    words = doc[lo:hi]
+    return words.text, (words.start_char, words.end_char)
+
+
+def _according_to(toks: list[Token]) -> tuple[Token, Token] | None:
+    for t in toks:
+        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+            to = t.doc[t.i + 1]
+            objs = [c for c in to.children if c.dep_ == "pobj"]
+            if objs:
+                return t, objs[0]
+            if t.i + 2 < len(t.doc):
+                return t, t.doc[t.i + 2]
+    return None
+
+
+@dataclass
+class _Binding:
+    cue: str
+    cue_span: Span
+    head: Token | None
+
+
+def _bind(doc: Doc, verb: Token) -> _Binding:
+    cue, span = _cue_text(doc, verb)
+    return _Binding(cue, span, _subject_of(verb))
+
+
+def _after_frame(doc: Doc, toks: list[Token], ended_clause: bool = False) -> _Binding | None:
+    """Cue right after a closing mark: '“...,” she said', '“...,” said Ana Ruiz', '“...,” the daily wrote'."""
+    acc = _according_to(toks[:4])
+    if acc is not None:
+        return _Binding("according to", _span_of(acc[0], 2), acc[1])
+    for n, t in enumerate(toks[:22]):
+        if t.text in (".", ";", "?", "!") and n > 0:
+            break
+        if _speech_verb(t) and t.dep_ not in ("amod", "compound"):
+            before = toks[:n]
+            if any(b.pos_ == "VERB" and b.dep_ == "ROOT" for b in before):
+                return None
+            return _bind(doc, t)
+    if not ended_clause:
+        return None
+    # '“Go back to Univision,” Trump barked': a quote closed by a comma, then a subject and any verb
+    for n, t in enumerate(toks[:30]):
+        if t.text in (".", ";", "?", "!") and n > 0:
+            return None
+        if t.pos_ == "VERB" and t.dep_ not in ("relcl", "acl", "amod", "compound", "xcomp", "advcl", "pcomp"):
+            b = _bind(doc, t)
+            lead = [x for x in toks[:4] if not x.is_punct]
+            if b.head is not None and lead and b.head.i >= lead[0].i and b.head.left_edge.i <= lead[0].i + 2:
+                return b
+            return None
+    return None
+
+
+def _span_of(t: Token, n: int) -> Span:
+    last = t.doc[min(len(t.doc) - 1, t.i + n - 1)]
+    return (t.idx, last.idx + len(last.text))
+
+
+def _before_frame(doc: Doc, toks: list[Token]) -> _Binding | None:
+    """Cue before an opening mark: 'Ruiz said:', 'As one official put it,', 'According to Ruiz,'."""
+    if not toks:
+        return None
+    last = toks[-1].text
+    if last not in (":", ",", "—", "–", "-"):
+        return None
+    acc = _according_to(toks)
+    if acc is not None:
+        return _Binding("according to", _span_of(acc[0], 2), acc[1])
+    for t in reversed(toks):
+        if _speech_verb(t):
+            return _bind(doc, t)
+    if last == ":":
+        # 'She then addressed the supporters again: “...”'
+        for t in reversed(toks):
+            if t.pos_ == "VERB" and t.dep_ in ("ROOT", "conj"):
+                return _bind(doc, t)
+    return None
+
+
+_EXPRESSIVE = SPEECH_VERBS | frozenset(
+    """call label dub term brand title entitle read chant yell shout echo mouth sing cry scream tweet thank promote
+    denounce blast slam hail describe deem""".split()
+)
+_SPEECH_NOUNS = frozenset("chant chants sign banner slogan headline message statement tweet words motto".split())
+
+
+def _governing_verb(doc: Doc, q: FoundQuote, before: list[Token], after: list[Token]) -> _Binding | None:
+    """A quote that is the whole complement of a speech verb: 'she called it “a disaster”', 'the ad claims “…”',
+    'a sign reading “…”'. Not when the verb's clause has words of its own inside the complement ('he said he does
+    not “prefer” pickles' stays partial)."""
+    inner = _tokens(doc, q.outer[0] + 1, q.outer[1] - 1)
+    if not inner or not before:
+        return None
+    ids = {t.i for t in inner}
+    root = next((t for t in inner if t.head.i not in ids), None)
+    if root is None:
+        return None
+    gov = root.head
+    if gov.i in ids or gov.i > inner[0].i:
+        return None
+    if gov.pos_ == "ADP" and gov.head.lemma_.lower() in _SPEECH_NOUNS:  # 'chants of “USA!”'
+        return _Binding(gov.head.text, (gov.head.idx, gov.head.idx + len(gov.head.text)), None)
+    if gov.lemma_.lower() not in _EXPRESSIVE or gov.pos_ not in ("VERB", "AUX"):
+        return None
+    # PolNeAR reads 'says that “…”', 'called Trump “unhinged”' and '“…” because …' as indirect: the quote must follow
+    # the verb directly (punctuation aside) and run to the end of the sentence
+    between = [t for t in before if t.i > gov.i]
+    if any(not t.is_punct for t in between) or not _only_punct(after):
+        return None
+    return _bind(doc, gov)
+
+
+def _only_punct(toks: list[Token]) -> bool:
+    return all(t.is_punct or t.is_space for t in toks)
+
+
+def find_quotes(
+    doc: Doc, text: str, sentences: Sequence[Span], paragraphs: Sequence[Span] | None = None
+) -> list[FoundQuote]:
+    """Every quoted span in ``text`` (parsed as ``doc`` with the same sentence boundaries), in text order."""
+    if not paragraphs:
+        paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    spans = _pair_marks(text, paragraphs)
+    found: list[FoundQuote] = []
+    for pieces, outer in spans:
+        found.append(FoundQuote(pieces=pieces, outer=outer, partial=True))
+    n_groups = 0
+    quoted = [q.outer for q in found]
+    bindings: list[_Binding | None] = []
+    for k, q in enumerate(found):
+        s0 = max(0, sentence_index(sentences, q.outer[0]))
+        s1 = max(s0, sentence_index(sentences, max(q.outer[0], q.outer[1] - 1)))
+        q.sentences = list(range(s0, s1 + 1))
+        lo = sentences[s0][0] if sentences else 0
+        hi = sentences[s1][1] if sentences else len(text)
+        if k > 0 and found[k - 1].outer[1] > lo:
+            lo = max(lo, found[k - 1].outer[1])
+        if k + 1 < len(found) and found[k + 1].outer[0] < hi:
+            hi = min(hi, found[k + 1].outer[0])
+        before = _tokens(doc, lo, q.outer[0])
+        after = _tokens(doc, q.outer[1], hi)
+        binding: _Binding | None = None
+        full = False
+        if _only_punct(before):
+            if _only_punct(after):
+                full = True
+            else:
+                tail = text[q.outer[0] : q.outer[1] + 1].rstrip()
+                binding = _after_frame(doc, after, ended_clause=tail[-2:-1] in (",", "?", "!", "—") or tail[-1:] == ",")
+                full = binding is not None
+        else:
+            binding = _before_frame(doc, before)
+            full = binding is not None and _only_punct(after)
+            if not full:
+                binding = _governing_verb(doc, q, before, after)
+                full = binding is not None
+        words = sum(len(_WORD.findall(text[a:b])) for a, b in q.pieces)
+        if full and binding is None and words < 3:
+            full = False  # a title or scare quote standing alone
+        q.partial = not full
+        bindings.append(binding)
+    # bind direct quotes without a cue of their own: continuation, a preceding colon sentence, or the next quote
+    for k, q in enumerate(found):
+        if q.partial:
+            continue
+        b = bindings[k]
+        if b is not None:
+            # the pieces of '“A,” she said, “B.”' share one cue
+            prev = found[k - 1] if k > 0 else None
+            if prev is not None and not prev.partial and prev.cue_span == b.cue_span:
+                q.group = prev.group
+            else:
+                q.group = n_groups
+                n_groups += 1
+            _apply(q, b, quoted)
+            continue
+        prev = _previous_direct(found, k, text, sentences)
+        colon = _colon_intro(doc, text, sentences, q)
+        if colon is not None:
+            q.group = n_groups
+            n_groups += 1
+            _apply(q, colon, quoted)
+        elif prev is not None:
+            q.group = prev.group
+            q.cue, q.cue_span, q.speaker_span, q.speaker_head = (
+                prev.cue,
+                prev.cue_span,
+                prev.speaker_span,
+                prev.speaker_head,
+            )
+        else:
+            nxt = found[k + 1] if k + 1 < len(found) else None
+            nb = bindings[k + 1] if k + 1 < len(found) else None
+            if nxt is not None and nb is not None and not nxt.partial and _adjacent(text, sentences, q, nxt):
+                _apply(q, nb, quoted)
+            q.group = n_groups
+            n_groups += 1
+    # a direct quote still without a speaker: the person named nearest before it, within the two sentences before
+    for q in found:
+        if q.partial or q.speaker_span is not None or not q.sentences:
+            continue
+        s0 = q.sentences[0]
+        lo = sentences[max(0, s0 - 2)][0] if sentences else 0
+        head = _nearest_name(doc, lo, q.outer[0], q.outer[0], quoted)
+        if head is None:
+            hi = sentences[min(len(sentences) - 1, q.sentences[-1] + 1)][1] if sentences else len(text)
+            head = _nearest_name(doc, q.outer[1], hi, q.outer[1], quoted)
+        if head is not None:
+            _set_speaker(q, head)
+    # forward-bound quotes join the group of the quote whose cue they took
+    by_cue: dict[Span, int] = {}
+    for q in found:
+        if q.partial or q.cue_span is None:
+            continue
+        if q.cue_span in by_cue:
+            q.group = by_cue[q.cue_span]
+        else:
+            by_cue[q.cue_span] = q.group
+    return found
+
+
+def _inside(i: int, quoted: Sequence[Span]) -> bool:
+    return any(a <= i < b for a, b in quoted)
+
+
+def _set_speaker(q: FoundQuote, head: Token) -> None:
+    phrase = speaker_phrase(head.doc, head)
+    q.speaker_span = (phrase.start_char, phrase.end_char)
+    q.speaker_head = head.i
+
+
+def _nearest_name(doc: Doc, lo: int, hi: int, anchor: int, quoted: Sequence[Span]) -> Token | None:
+    """The named person/organisation (outside quotes) in [lo, hi) nearest to character ``anchor``."""
+    best: tuple[int, Token] | None = None
+    for ent in doc.ents:
+        if ent.label_ not in ("PERSON", "ORG", "NORP", "GPE") or ent.start_char < lo or ent.end_char > hi:
+            continue
+        if _inside(ent.start_char, quoted):
+            continue
+        d = abs(ent.start_char - anchor) + (0 if ent.label_ == "PERSON" else 40)
+        if best is None or d < best[0]:
+            best = (d, ent.root)
+    return best[1] if best else None
+
+
+def _apply(q: FoundQuote, b: _Binding, quoted: Sequence[Span] = ()) -> None:
+    q.cue, q.cue_span = b.cue, b.cue_span
+    head = b.head
+    if head is not None and _inside(head.idx, quoted):
+        head = None
+    if head is None and b.cue_span is not None:
+        doc = b.head.doc if b.head is not None else None
+        if doc is None:
+            return
+        sent = doc[doc.char_span(b.cue_span[0], b.cue_span[1], alignment_mode="expand").start].sent
+        head = _nearest_name(doc, sent.start_char, sent.end_char, b.cue_span[0], quoted)
+    if head is not None:
+        _set_speaker(q, head)
+
+
+def _previous_direct(found: list[FoundQuote], k: int, text: str, sentences: Sequence[Span]) -> FoundQuote | None:
+    """The direct quote just before ``found[k]`` if only quotes (no narrative sentence) came between them."""
+    for j in range(k - 1, -1, -1):
+        p = found[j]
+        if p.partial:
+            return None
+        if p.group < 0:
+            return None
+        gap = text[p.outer[1] : found[k].outer[0]]
+        # between them: at most the cue clause of p, no full unquoted sentence
+        if _unquoted_sentence_between(text, sentences, p.outer[1], found[k].outer[0]) or len(gap) > 400:
+            return None
+        return p
+    return None
+
+
+def _unquoted_sentence_between(text: str, sentences: Sequence[Span], lo: int, hi: int) -> bool:
+    for s, e in sentences:
+        if s >= lo and e <= hi and _WORD.search(text[s:e]):
+            return True
+    return False
+
+
+def _adjacent(text: str, sentences: Sequence[Span], a: FoundQuote, b: FoundQuote) -> bool:
+    return not _unquoted_sentence_between(text, sentences, a.outer[1], b.outer[0]) and b.outer[0] - a.outer[1] < 400
+
+
+def _colon_intro(doc: Doc, text: str, sentences: Sequence[Span], q: FoundQuote) -> _Binding | None:
+    """'Ruiz told reporters on Friday:' as the sentence (or paragraph) right before a stand-alone quote."""
+    s0 = q.sentences[0] if q.sentences else 0
+    if s0 == 0 or not sentences:
+        return None
+    ps, pe = sentences[s0 - 1]
+    prev = text[ps:pe].rstrip()
+    if not prev.endswith(":"):
+        return None
+    return _before_frame(doc, _tokens(doc, ps, pe))
