@@ -99,11 +99,11 @@ def all_indices(ref: SentenceRef | None) -> list[int]:
 
 
 def article_labels(articles: Sequence[Article]) -> dict[str, str]:
-    """A short display name per article: its outlet, else its title, else its file name; repeats get (2), (3)."""
+    """A short display name per article: its outlet, else its file name; repeats get (1), (2) by date."""
     ordered = sorted(articles, key=lambda a: ((a.published or "9999"), a.id))
     base: dict[str, str] = {}
     for a in ordered:
-        name = a.outlet or a.title or os.path.basename(a.origin.rstrip("/")) or a.id[:10]
+        name = a.outlet or os.path.basename(a.origin.rstrip("/")) or a.title or a.id[:10]
         base[a.id] = " ".join(name.split())
     seen: dict[str, int] = {}
     totals: dict[str, int] = {}
@@ -487,9 +487,9 @@ def _matrix(ctx: _StoryContext, conflict_anchor: dict[str, tuple[str, int]]) -> 
     by_id = {x.id: x for x in story.conflicts}
     for c in story.claims:
         for xid in c.conflicts:
-            x = by_id.get(xid)
-            if x is not None and x not in involved.setdefault(c.id, []):
-                involved[c.id].append(x)
+            found = by_id.get(xid)
+            if found is not None and found not in involved.setdefault(c.id, []):
+                involved[c.id].append(found)
 
     rows = []
     status_rank = {"corroborated": 0, "single_source": 1, "unsupported_addition": 2}

@@ -1,18 +1,178 @@
-"""The dossier as Markdown, for pasting into a newsroom chat or ticket."""
+"""The dossier as Markdown, for pasting into a newsroom chat or ticket.
+
+Every string that comes from an article is passed through :func:`md_escape`: whitespace collapsed (so it cannot
+start a new block), Markdown and HTML metacharacters backslash-escaped, and autolink triggers (``://``, ``www.``,
+``@``) broken, so pasted text cannot become a link, an image or HTML.
+"""
 
 from __future__ import annotations
 
-from storytrace.records import Dossier
+import re
+
+from storytrace.dossier.html import FIDELITY_LABELS, StoryView, article_labels, story_view
+from storytrace.records import DiffOp, Dossier
+
+# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can start markup
+_META = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+_AUTOLINK = re.compile(r"(?i)(://|www\.|@|&(?=#?\w+;))")
+
+
+def _break_autolink(m: re.Match[str]) -> str:
+    found = m.group(1)
+    if found in ("@", "&"):
+        return "\\" + found
+    return found.replace(":", "\\:").replace(".", "\\.")
+
+
+def md_escape(text: str) -> str:
+    """Content as inert Markdown text on one line."""
+    text = " ".join(str(text).split())
+    text = _META.sub(r"\\\1", text)
+    text = _AUTOLINK.sub(_break_autolink, text)
+    # a leading "1." or "-" would make a list item where the content starts a line
+    return re.sub(r"^(\d+)\.", r"\1\\.", text)
+
+
+def _cites(labels: list[str]) -> str:
+    return " ".join(f"[{md_escape(label)}]" for label in labels)
+
+
+def md_diff(ops: list[DiffOp]) -> str:
+    """git word-diff style: [-only in the other version-] {+only in this quote+}."""
+    parts = []
+    for op in ops:
+        text = md_escape(op.text)
+        parts.append(f"[-{text}-]" if op.op == "-" else f"{{+{text}+}}" if op.op == "+" else text)
+    return " ".join(parts)
+
+
+def _story(view: StoryView) -> list[str]:
+    lines = [
+        f"## {md_escape(view.headline or 'Untitled story')}",
+        "",
+        f"{view.n_articles} article{'s' * (view.n_articles != 1)} · {view.n_groups} independent source "
+        f"group{'s' * (view.n_groups != 1)} · published {md_escape(view.date_span)} · "
+        f"{len(view.conflicts)} conflict{'s' * (len(view.conflicts) != 1)}",
+        "",
+    ]
+
+    lines += ["### Summary", ""]
+    if view.summary_corroborated or view.summary_contested:
+        for title, items in (("Agreed", view.summary_corroborated), ("Contested", view.summary_contested)):
+            for s in items:
+                lines.append(f"- {title}: {md_escape(s.text)} {_cites([c.label for c in s.cites])}".rstrip())
+    else:
+        lines.append("No summary.")
+    lines.append("")
+
+    lines += ["### Provenance", ""]
+    if view.provenance:
+        for p in view.provenance:
+            arrow = "→" if p.decided else "—"
+            extra = "" if p.decided else " (direction undecided)"
+            lines.append(
+                f"- {md_escape(p.source.label)} {arrow} {md_escape(p.derived.label)}: {md_escape(p.text)}{extra}"
+            )
+    else:
+        lines.append("No reuse found: every article is its own reporting.")
+    if view.originals:
+        lines.append(f"- Original reporting: {', '.join(md_escape(c.label) for c in view.originals)}")
+    for g in view.groups:
+        lines.append(f"- Source group {g.index + 1}: {', '.join(md_escape(c.label) for c in g.members)}")
+    lines.append("")
+
+    lines += ["### Claims", ""]
+    if view.matrix:
+        for status, title in (
+            ("corroborated", "Corroborated"),
+            ("single_source", "Single source"),
+            ("unsupported_addition", "Added by a rewrite (not in its source)"),
+        ):
+            rows = [r for r in view.matrix if r.claim.status == status]
+            if not rows:
+                continue
+            lines.append(f"**{title}**")
+            lines.append("")
+            for r in rows:
+                contested = " (contested)" if r.conflicts else ""
+                lines.append(
+                    f"- {md_escape(r.claim.text)} — {r.claim.independent_sources} independent{contested} "
+                    f"{_cites([c.label for c in r.mentions])}".rstrip()
+                )
+            lines.append("")
+    else:
+        lines += ["No claims found.", ""]
+
+    lines += ["### Conflicts", ""]
+    if view.conflicts:
+        for x in view.conflicts:
+            c = x.conflict
+            lines.append(
+                f"- Conflict {x.number} ({md_escape(c.severity)}, {md_escape(c.kind)}): {md_escape(c.explanation)}"
+            )
+            for s in x.sides:
+                lines.append(f"  - {md_escape(s.cite.label)}: “{md_escape(s.text)}”")
+    else:
+        lines.append("No conflicts found.")
+    lines.append("")
+
+    lines += ["### Quotes", ""]
+    flagged = [q for sp in view.speakers for q in sp.quotes if q.quote.fidelity in ("altered", "unattested")]
+    if flagged:
+        lines.append("Diffs: [-only in the other version-] {+only in this quote+}")
+        lines.append("")
+        for q in flagged:
+            speaker = md_escape(q.quote.speaker or "speaker not identified")
+            label = FIDELITY_LABELS.get(q.quote.fidelity, q.quote.fidelity)
+            lines.append(f"- {label.capitalize()}: {speaker}: “{md_escape(q.quote.text)}” [{md_escape(q.cite.label)}]")
+            if q.quote.reason:
+                lines.append(f"  - why: {md_escape(q.quote.reason)}")
+            if q.diff and q.closest_cite is not None:
+                lines.append(f"  - against [{md_escape(q.closest_cite.label)}]: {md_diff(q.diff)}")
+    total = sum(len(sp.quotes) for sp in view.speakers)
+    if total:
+        counts = ", ".join(f"{n} {FIDELITY_LABELS[k]}" for k, n in view.quote_counts.items() if n)
+        lines.append(f"{'- ' if flagged else ''}{total} quote{'s' * (total != 1)}: {counts}")
+    else:
+        lines.append("No direct quotes found.")
+    lines.append("")
+
+    lines += ["### Off-topic", ""]
+    if view.off_topic:
+        for o in view.off_topic:
+            lines.append(f"- [{md_escape(o.cite.label)}] “{md_escape(o.text)}”")
+    else:
+        lines.append("No off-topic passages found.")
+    lines.append("")
+
+    lines += ["### Timeline", ""]
+    if view.timeline:
+        for t in view.timeline:
+            lines.append(f"- {md_escape(t.label)}: {md_escape(t.text)} {_cites([c.label for c in t.cites])}".rstrip())
+    else:
+        lines.append("No dated events found.")
+    lines.append("")
+    return lines
 
 
 def render_markdown(dossier: Dossier) -> str:
-    lines = [f"# storytrace dossier ({len(dossier.stories)} stories, {len(dossier.articles)} articles)", ""]
+    n_s, n_a = len(dossier.stories), len(dossier.articles)
+    lines = [f"# storytrace dossier: {n_s} stor{'ies' if n_s != 1 else 'y'}, {n_a} article{'s' * (n_a != 1)}", ""]
+    shown: set[str] = set()
     for story in dossier.stories:
-        lines += [
-            f"## {story.headline}",
-            "",
-            f"- articles: {len(story.articles)}",
-            f"- independent source groups: {len(story.groups)}",
-            "",
-        ]
-    return "\n".join(lines) + "\n"
+        lines += _story(story_view(dossier, story, shown))
+    labels = article_labels(dossier.articles)
+    in_stories = {a for s in dossier.stories for a in s.articles}
+    loose = [a for a in dossier.articles if a.id not in in_stories]
+    if loose:
+        lines += ["## Articles in no story", ""]
+        lines += [f"- {md_escape(labels[a.id])}" for a in loose]
+        lines.append("")
+    if dossier.skipped:
+        lines += ["## Skipped inputs", ""]
+        lines += [f"- {md_escape(s.origin)}: {md_escape(s.reason)}" for s in dossier.skipped]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+__all__ = ["md_diff", "md_escape", "render_markdown"]

@@ -1,0 +1,71 @@
+"""The report and the Markdown over the real `storytrace analyze examples/harbour-fire/` output."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import lxml.html
+import pytest
+from conftest import CORPUS
+from test_report import SECTIONS, SVG_NS, assert_inert
+
+from storytrace.dossier import dossier_json
+from storytrace.dossier.html import render_html, story_anchor
+from storytrace.dossier.markdown import md_escape, render_markdown
+from storytrace.records import Dossier
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def corpus_dossier() -> Dossier:
+    if not (CORPUS / "EXPECTED.json").exists():
+        pytest.skip(f"example corpus not found at {CORPUS}")
+    from storytrace.pipeline import analyze
+
+    dossier = analyze([str(CORPUS)])
+    # through JSON and back, as the CLI and the store hand it over
+    return Dossier.from_dict(json.loads(dossier_json(dossier)))
+
+
+def test_corpus_report_has_every_section(corpus_dossier: Dossier) -> None:
+    html = render_html(corpus_dossier)
+    assert_inert(html)
+    doc = lxml.html.fromstring(html)
+    assert corpus_dossier.stories
+    svgs = re.findall(r"<svg .*?</svg>", html, re.S)
+    assert len(svgs) == len(corpus_dossier.stories)
+    for story, raw in zip(corpus_dossier.stories, svgs, strict=True):
+        anchor = story_anchor(story.id)
+        for section in SECTIONS:
+            assert doc.get_element_by_id(f"{anchor}-{section}") is not None, section
+        svg = ET.fromstring(raw)
+        nodes = [e for e in svg.iter() if (e.get("class") or "").split()[:1] == ["node"]]
+        edges = [e for e in svg.iter() if "edge" in (e.get("class") or "").split()]
+        assert len(nodes) == len(story.articles)
+        assert len(edges) == len(story.reuse)
+        assert all(n.find(f"{SVG_NS}title") is not None for n in nodes)
+        # every article of the story has its view, every sentence its anchor
+        for article_id in story.articles:
+            article = next(a for a in corpus_dossier.articles if a.id == article_id)
+            for i in range(len(article.sentences)):
+                assert doc.get_element_by_id(f"a-{article_id}-s{i}") is not None
+    ids = doc.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    assert set(h[1:] for h in doc.xpath("//a/@href")) <= set(ids)
+
+
+def test_corpus_markdown(corpus_dossier: Dossier) -> None:
+    md = render_markdown(corpus_dossier)
+    for story in corpus_dossier.stories:
+        assert f"## {md_escape(story.headline)}" in md
+        n, g = len(story.articles), len(story.groups)
+        assert f"{n} article{'s' * (n != 1)} · {g} independent source group{'s' * (g != 1)}" in md
+        for section in ("### Provenance", "### Claims", "### Conflicts", "### Quotes", "### Timeline", "### Summary"):
+            assert section in md
+        for r in story.reuse:
+            assert f": {r.kind} {round(r.score * 100)}%" in md
+        for x in story.conflicts:
+            assert md_escape(x.explanation) in md
