@@ -24,6 +24,12 @@ class StoryOptions:
     seed: int = 1
     num_perm: int = 128
     shingle_size: int = 3
+    neardup_threshold: float = 0.5  # MinHash Jaccard of word shingles for a near-duplicate candidate
+    threshold: float = 0.5  # average pair score at which two groups of articles are one story (tuned on ECB+ 1-35)
+    link_floor: float = 0.2  # pair score below which a candidate pair does not connect articles at all
+    neighbours: int = 10  # nearest neighbours per article (content words, lead embedding) as candidates
+    max_posting: int = 100  # a name shared by more articles than this is too common to propose pairs
+    lead_sentences: int = 3  # sentences of the lead whose mean embedding describes the article
 
 
 @dataclass(frozen=True)

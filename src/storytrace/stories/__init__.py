@@ -1,27 +1,107 @@
-"""Stories: group articles about the same real-world event."""
+"""Stories: group articles about the same real-world event.
+
+``group_stories`` is a pure function of the pile: articles are first put in id order, so the partition does not
+depend on input order. Steps: features (:mod:`.features`), cheap candidate pairs (:mod:`.candidates`, near-duplicate
+hashing in :mod:`.neardup`), then the precise decision (:mod:`.cluster`). ``stable_ids`` carries story ids over as
+the pile grows; ``assign_stories`` is the incremental entry point built on both.
+"""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from storytrace.options import StoryOptions
 from storytrace.records import Article, ArticleFacts, StoryGroup
+from storytrace.stories.candidates import shared_names, topk_dense, topk_sparse
+from storytrace.stories.cluster import DEFAULT_MODEL, PairModel, candidate_pairs, cluster, pair_features
+from storytrace.stories.features import StoryFeatures, build_features
+from storytrace.stories.ids import stable_ids, story_id, trim
+from storytrace.stories.neardup import NearDupParams, near_duplicates
 
-__all__ = ["group_stories"]
+__all__ = ["assign_stories", "group_stories", "headline", "stable_ids", "story_id"]
+
+
+def _candidates(articles: Sequence[Article], f: StoryFeatures, options: StoryOptions) -> np.ndarray:
+    n = len(articles)
+    params = NearDupParams(
+        num_perm=options.num_perm, shingle_size=options.shingle_size, threshold=options.neardup_threshold,
+        seed=options.seed,
+    )  # fmt: skip
+    workers = None if n >= 20 * params.chunk_size else 1  # forking pays off only on big piles
+    nd_pairs, _ = near_duplicates([(a.title or "") + "\n" + a.text for a in articles], params, workers)
+    codes = [
+        nd_pairs[:, 0] * n + nd_pairs[:, 1],
+        shared_names(f.names, options.max_posting),
+        topk_sparse(f.words, options.neighbours, min_sim=0.1),
+        topk_dense(f.lead, options.neighbours, min_sim=0.3),
+    ]
+    return candidate_pairs(codes, n)
+
+
+def headline(rows: Sequence[int], f: StoryFeatures, model: PairModel = DEFAULT_MODEL, texts: Sequence[str] = ()) -> str:
+    """The story's label: the title of its most central article (highest mean score to the others), else that
+    article's first sentence; at most ~80 characters."""
+    rows = sorted(rows)
+    if len(rows) > 1:
+        r = np.asarray(rows)
+        i, j = np.meshgrid(r, r, indexing="ij")
+        s = model.score(pair_features(f, i.ravel(), j.ravel())).reshape(len(r), len(r))
+        np.fill_diagonal(s, 0.0)
+        centrality = s.sum(axis=1)
+        titled = np.array([bool(f.titles[x].strip()) for x in rows])
+        if titled.any():
+            centrality = np.where(titled, centrality, -1.0)
+        best = rows[int(np.argmax(centrality))]  # argmax takes the first: the smallest id among ties
+    else:
+        best = rows[0]
+    label = f.titles[best].strip() or (texts[best] if texts else "")
+    return trim(label)
 
 
 def group_stories(
     articles: Sequence[Article],
-    facts: Mapping[str, ArticleFacts],
-    vectors: Mapping[str, np.ndarray],
+    facts_by_id: Mapping[str, ArticleFacts],
+    vectors_by_id: Mapping[str, np.ndarray],
+    options: StoryOptions | None = None,
+    *,
+    model: PairModel | None = None,
+) -> list[StoryGroup]:
+    """Partition ``articles`` into stories. Same input set, same stories, whatever the order; deterministic.
+    ``model``: the pair scorer (default: the one tuned on ECB+ topics 1-35)."""
+    options = options or StoryOptions()
+    model = model or DEFAULT_MODEL
+    uniq = {a.id: a for a in articles}
+    arts = [uniq[k] for k in sorted(uniq)]
+    if not arts:
+        return []
+    f = build_features(arts, facts_by_id, vectors_by_id, options.lead_sentences)
+    cand = _candidates(arts, f, options)
+    groups = cluster(f, cand, model, options.threshold, options.link_floor)
+    firsts = [a.text[a.sentences[0][0] : a.sentences[0][1]] if a.sentences else a.text[:200] for a in arts]
+    out = []
+    for rows in groups:
+        ids = [arts[r].id for r in rows]
+        out.append(StoryGroup(id=story_id(ids), headline=headline(rows, f, model, firsts), articles=ids))
+    return sorted(out, key=lambda g: (-len(g.articles), g.articles[0]))
+
+
+def assign_stories(
+    new_articles: Sequence[Article],
+    existing: Sequence[StoryGroup],
+    articles_by_id: Mapping[str, Article],
+    facts_by_id: Mapping[str, ArticleFacts],
+    vectors_by_id: Mapping[str, np.ndarray],
     options: StoryOptions | None = None,
 ) -> list[StoryGroup]:
-    """Provisional: every article in one story; the stories stage replaces it."""
-    if not articles:
-        return []
-    ids = sorted(a.id for a in articles)
-    sid = "s-" + hashlib.sha256(ids[0].encode()).hexdigest()[:12]
-    return [StoryGroup(id=sid, headline=articles[0].title or "", articles=ids)]
+    """Add ``new_articles`` to the stories ``existing`` (whose articles are in ``articles_by_id``): each new article
+    joins a story or opens one, and stories keep their ids.
+
+    It regroups the whole pile and carries ids over with :func:`stable_ids`, so the result is exactly what
+    ``group_stories`` gives on all articles at once: independent of arrival order, and never a partition that a
+    one-by-one greedy assignment would have locked in.
+    """
+    pile = {a: articles_by_id[a] for g in existing for a in g.articles if a in articles_by_id}
+    pile.update({a.id: a for a in new_articles})
+    return stable_ids(group_stories(list(pile.values()), facts_by_id, vectors_by_id, options), existing)

@@ -1,0 +1,188 @@
+"""Speed of the near-duplicate stage, the whole stories stage and the claims stage.
+
+    python bench/speed.py [--copies 8]
+
+The pile: METER (newspapers + PA) and ECB+ texts, replicated; every word of copy ``c`` gets the suffix ``q<c>`` so
+that copies share no shingle (and no name) with each other, while each copy keeps the originals' near-duplicates.
+
+- ``neardup_articles_per_s``: storytrace.stories.neardup from clean text (shingling, signatures, LSH, verification),
+  both cores.
+- ``baseline_articles_per_s``: datasketch MinHash(num_perm=128) + MinHashLSH(threshold) over the same word 3-shingles,
+  verified the same way (MinHash Jaccard estimate >= threshold), in the same run.
+- precision/recall of both against exact Jaccard >= threshold: exact values are computed once on the originals;
+  a pair within copy ``c`` is true when the same pair of originals is; a pair across copies is false.
+- ``stories_articles_per_s``: ``group_stories`` from parsed records. Facts and lead vectors are computed once for the
+  originals and reused for their copies (names suffixed like the text; vectors turned by a random rotation per copy,
+  which keeps similarities within a copy and makes copies unrelated).
+- ``claims_articles_per_s``: ``storytrace.claims.extract_facts`` on 200 METER articles (whatever is in the tree).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from storydata import corpus
+from storytrace.records import Article, ArticleFacts
+from storytrace.stories import group_stories
+from storytrace.stories import neardup as nd
+
+RESULTS = Path(__file__).resolve().parent / "results" / "speed.json"
+THRESHOLD = 0.5
+_WORD = re.compile(r"[0-9a-z\u00c0-\u1fff\u2080-\U0010ffff]+")
+
+
+def suffix(text: str, c: int) -> str:
+    return _WORD.sub(lambda m: m.group(0) + f"q{c}", text) if text else text
+
+
+def py_shingles(text: str, k: int = 3) -> set[str]:
+    words = _WORD.findall(text.lower())
+    if len(words) < k:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
+
+
+def exact_pairs(texts: list[str], threshold: float) -> set[tuple[int, int]]:
+    """All pairs with exact shingle Jaccard >= threshold (sparse incidence product: only pairs sharing a shingle)."""
+    from scipy import sparse
+
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for i, t in enumerate(texts):
+        for s in py_shingles(t):
+            rows.append(i)
+            cols.append(vocab.setdefault(s, len(vocab)))
+    x = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(texts), len(vocab)))
+    x.data[:] = 1
+    size = np.asarray(x.sum(axis=1)).ravel()
+    inter = sparse.triu(x @ x.T, k=1).tocoo()
+    jac = inter.data / (size[inter.row] + size[inter.col] - inter.data)
+    ok = jac >= threshold
+    return set(zip(inter.row[ok].tolist(), inter.col[ok].tolist(), strict=True))
+
+
+def pr(pred: set[tuple[int, int]], truth0: set[tuple[int, int]], n0: int, copies: int) -> tuple[float, float]:
+    tp = sum(1 for i, j in pred if i // n0 == j // n0 and (i % n0, j % n0) in truth0)
+    return (tp / len(pred) if pred else 1.0), (tp / (len(truth0) * copies) if truth0 else 1.0)
+
+
+def baseline(texts: list[str], threshold: float) -> set[tuple[int, int]]:
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+    sigs = []
+    for i, t in enumerate(texts):
+        m = MinHash(num_perm=128, seed=1)
+        m.update_batch([s.encode("utf-8") for s in py_shingles(t)])
+        sigs.append(m)
+        lsh.insert(i, m)
+    out = set()
+    for i, m in enumerate(sigs):
+        for j in lsh.query(m):
+            if j > i and m.jaccard(sigs[j]) >= threshold:
+                out.add((i, j))
+    return out
+
+
+def rotation(dim: int, seed: int) -> np.ndarray:
+    q, r = np.linalg.qr(np.random.default_rng(seed).standard_normal((dim, dim)))
+    return (q * np.sign(np.diag(r))).astype(np.float32)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--copies", type=int, default=8)
+    ap.add_argument("--skip-baseline", action="store_true")
+    args = ap.parse_args()
+    originals = corpus("meter").articles + corpus("ecb").articles
+    mc, ec = corpus("meter"), corpus("ecb")
+    facts = {**mc.facts, **ec.facts}
+    vectors = {**mc.vectors, **ec.vectors}
+    n0 = len(originals)
+    texts0 = [(a.title or "") + "\n" + a.text for a in originals]
+    texts = [suffix(t, c) for c in range(args.copies) for t in texts0]
+    n = len(texts)
+    print(f"{n} articles ({n0} originals x {args.copies} copies), os.cpu_count()={os.cpu_count()}")
+    truth0 = exact_pairs(texts0, THRESHOLD)
+
+    nd.near_duplicates(texts[:1000], nd.NearDupParams(threshold=THRESHOLD), workers=1)  # warm the caches
+    t = time.perf_counter()
+    pairs, _ = nd.near_duplicates(texts, nd.NearDupParams(threshold=THRESHOLD))
+    t_nd = time.perf_counter() - t
+    ours = set(map(tuple, pairs.tolist()))
+    p_ours, r_ours = pr(ours, truth0, n0, args.copies)
+    print(f"near-dup (ours): {n / t_nd:,.0f} articles/s; P={p_ours:.3f} R={r_ours:.3f} ({len(ours)} pairs)")
+
+    figures: dict[str, float] = {
+        "neardup_articles_per_s": round(n / t_nd, 1),
+        "neardup_precision": round(p_ours, 4),
+        "neardup_recall": round(r_ours, 4),
+    }
+    if not args.skip_baseline:
+        t = time.perf_counter()
+        base = baseline(texts, THRESHOLD)
+        t_b = time.perf_counter() - t
+        p_b, r_b = pr(base, truth0, n0, args.copies)
+        print(f"datasketch baseline: {n / t_b:,.0f} articles/s; P={p_b:.3f} R={r_b:.3f} ({len(base)} pairs)")
+        figures.update({
+            "baseline_articles_per_s": round(n / t_b, 1),
+            "neardup_speedup_vs_baseline": round(t_b / t_nd, 2),
+            "baseline_precision": round(p_b, 4),
+            "baseline_recall": round(r_b, 4),
+        })  # fmt: skip
+
+    # the whole stories stage, from parsed records
+    dim = next(iter(vectors.values())).shape[1]
+    arts: list[Article] = []
+    facts_c: dict[str, ArticleFacts] = {}
+    vecs_c: dict[str, np.ndarray] = {}
+    for c in range(args.copies):
+        rot = rotation(dim, c)
+        for a in originals:
+            aid = f"{a.id}-c{c}"
+            text = suffix(a.text, c)
+            arts.append(dataclasses.replace(a, id=aid, text=text, title=suffix(a.title or "", c) or None))
+            f = facts.get(a.id)
+            ents = [dataclasses.replace(e, text=suffix(e.text, c)) for e in (f.entities if f else [])]
+            facts_c[aid] = ArticleFacts(article=aid, entities=ents)
+            vecs_c[aid] = vectors[a.id] @ rot
+    t = time.perf_counter()
+    groups = group_stories(arts, facts_c, vecs_c)
+    t_s = time.perf_counter() - t
+    print(f"stories stage: {len(arts) / t_s:,.0f} articles/s ({len(groups)} stories)")
+    figures["stories_articles_per_s"] = round(len(arts) / t_s, 1)
+
+    from storytrace.claims import extract_facts
+
+    sample = mc.articles[:200]
+    t = time.perf_counter()
+    extract_facts(sample)
+    t_c = time.perf_counter() - t
+    figures["claims_articles_per_s"] = round(len(sample) / t_c, 2)
+    print(f"claims stage: {len(sample) / t_c:,.1f} articles/s")
+
+    old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    merged = {**old.get("figures", {}), **figures}
+    details = {**old.get("details", {}), "stories_speed": {
+        "articles": n, "originals": n0, "copies": args.copies, "threshold": THRESHOLD, "cpu_count": os.cpu_count(),
+        "exact_pairs_in_originals": len(truth0), "load_average": os.getloadavg(),
+    }}  # fmt: skip
+    merged["cpu_count"] = float(os.cpu_count() or 0)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({**old, "figures": merged, "details": details}, indent=2) + "\n")
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

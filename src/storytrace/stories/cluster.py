@@ -1,0 +1,156 @@
+"""The precise decision: score candidate pairs, then cluster without knowing the number of stories.
+
+A pair's score is a logistic model over agreement features (content words, names, places, stated dates, the lead's
+embedding, publication dates). The "both have" flags let disagreement count: two earthquake reports that both name
+a place and share none, or both state dates and share none, are pushed apart even when their words agree.
+
+Clustering: candidate pairs scoring at least ``link_floor`` form a sparse graph; inside each connected component
+(a bounded set of plausible same-story articles) every pair is scored and average-linkage agglomerative clustering
+cuts the dendrogram at ``1 - threshold``. Components never interact, so the work is pairwise only inside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse.csgraph import connected_components
+
+from storytrace.stories.features import StoryFeatures
+
+FEATURES = (
+    "words",
+    "names",
+    "places",
+    "places_both",
+    "dates",
+    "dates_both",
+    "lead",
+    "lead_both",
+    "published",
+    "published_both",
+    "words_x_names",
+)
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """Logistic weights over :data:`FEATURES` (tuned on ECB+ topics 1-35 by ``bench/stories.py --tune``)."""
+
+    weights: tuple[float, ...]
+    bias: float
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        z = x @ np.asarray(self.weights, dtype=np.float64) + self.bias
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+# fitted by `python bench/stories.py --tune` on ECB+ topics 1-35 (see docs/stories.md)
+DEFAULT_MODEL = PairModel(
+    weights=(9.0, 4.0, 1.5, -1.0, 2.0, -1.0, 4.0, -2.0, 3.0, -1.5, 0.0),
+    bias=-6.0,
+)
+
+
+def _rowdot(m: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    if m.shape[1] == 0 or not len(i):
+        return np.zeros(len(i))
+    return np.asarray(m[i].multiply(m[j]).sum(axis=1)).ravel()
+
+
+def _nonempty(m: sparse.csr_matrix) -> np.ndarray:
+    return np.diff(m.indptr) > 0
+
+
+def pair_features(f: StoryFeatures, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The :data:`FEATURES` of pairs ``(i[k], j[k])``: an ``(m, len(FEATURES))`` float array."""
+    words = _rowdot(f.words, i, j)
+    names = _rowdot(f.names, i, j)
+    has_places = _nonempty(f.places)
+    places_both = (has_places[i] & has_places[j]).astype(np.float64)
+    places = _rowdot(f.places, i, j)
+    dates_both = (f.has_dates[i] & f.has_dates[j]).astype(np.float64)
+    dates = _rowdot(f.dates, i, j)
+    lead_ok = np.abs(f.lead).sum(axis=1) > 0
+    lead_both = (lead_ok[i] & lead_ok[j]).astype(np.float64)
+    lead = np.einsum("ij,ij->i", f.lead[i], f.lead[j]).astype(np.float64) if len(i) else np.zeros(0)
+    pub_i, pub_j = f.published[i], f.published[j]
+    pub_both = ~(np.isnan(pub_i) | np.isnan(pub_j))
+    gap = np.abs(np.where(pub_both, pub_i - pub_j, 0.0))
+    published = np.where(pub_both, np.exp(-gap / 2.0), 0.0)
+    return np.stack(
+        [words, names, places, places_both, dates, dates_both, lead, lead_both, published,
+         pub_both.astype(np.float64), words * names],
+        axis=1,
+    )  # fmt: skip
+
+
+def _component_pairs(members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    a, b = np.triu_indices(len(members), 1)  # the order scipy's condensed distance matrix expects
+    return members[a], members[b]
+
+
+def cluster(
+    f: StoryFeatures,
+    cand: np.ndarray,
+    model: PairModel,
+    threshold: float,
+    link_floor: float,
+    max_component: int = 1500,
+) -> list[list[int]]:
+    """Partition rows of ``f`` into stories from candidate pairs ``cand`` (``(m, 2)``): lists of row indices."""
+    n = len(f.ids)
+    if n == 0:
+        return []
+    if len(cand):
+        p = model.score(pair_features(f, cand[:, 0], cand[:, 1]))
+    else:
+        p = np.zeros(0)
+    groups: list[list[int]] = []
+    _split(np.arange(n), cand, p, f, model, threshold, link_floor, max_component, groups)
+    return sorted((sorted(g) for g in groups), key=lambda g: g[0])
+
+
+def _split(
+    rows: np.ndarray,
+    cand: np.ndarray,
+    p: np.ndarray,
+    f: StoryFeatures,
+    model: PairModel,
+    threshold: float,
+    floor: float,
+    max_component: int,
+    out: list[list[int]],
+) -> None:
+    n = len(f.ids)
+    keep = p >= floor
+    e = cand[keep]
+    graph = sparse.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n)).tocsr()
+    local = graph[rows][:, rows]
+    _ncomp, labels = connected_components(local, directed=False)
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    for comp in np.split(rows[order], bounds):
+        if len(comp) == 1:
+            out.append([int(comp[0])])
+        elif len(comp) > max_component and floor < 0.99:
+            # too big to score every pair: raise the bar for edges inside it until it falls apart
+            inside = np.isin(cand[:, 0], comp) & np.isin(cand[:, 1], comp)
+            _split(comp, cand[inside], p[inside], f, model, threshold, min(0.99, floor + 0.1), max_component, out)
+        else:
+            i, j = _component_pairs(comp)
+            dist = 1.0 - model.score(pair_features(f, i, j))
+            tree = linkage(dist, method="average")
+            labels_c = fcluster(tree, t=1.0 - threshold, criterion="distance")
+            for lab in np.unique(labels_c):
+                out.append([int(x) for x in comp[labels_c == lab]])
+
+
+def candidate_pairs(codes: Sequence[np.ndarray], n: int) -> np.ndarray:
+    from storytrace.stories.candidates import decode
+
+    allc = np.unique(np.concatenate([c for c in codes if len(c)])) if any(len(c) for c in codes) else np.zeros(0)
+    return decode(allc.astype(np.int64), n)

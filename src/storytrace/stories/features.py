@@ -1,0 +1,148 @@
+"""Per-article features for the story decision: content words, names, dates, the lead's embedding.
+
+All matrices are row-aligned with the (id-sorted) article list. TF-IDF weights come from the pile itself, so a word
+or name that every article shares (the outlet's name, "police") counts for little.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from storytrace.records import Article, ArticleFacts
+
+NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT", "WORK_OF_ART", "LAW"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_MONTH_RE = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_MONTH_DAY = re.compile(rf"\b{_MONTH_RE}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", re.I)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}\b", re.I)
+_WORD = re.compile(r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b|\b\d[\d,.]*\d\b")
+_TITLES = re.compile(r"^(mr|mrs|ms|dr|sir|lord|lady|prof|president|judge|the)\.?\s+", re.I)
+
+
+@dataclass
+class StoryFeatures:
+    ids: list[str]
+    words: sparse.csr_matrix  # TF-IDF of content words, rows L2-normalised
+    names: sparse.csr_matrix  # TF-IDF of normalised entity keys (+ surnames)
+    places: sparse.csr_matrix  # TF-IDF of place names only
+    dates: sparse.csr_matrix  # binary bag of years, month-days (L2-normalised)
+    has_dates: np.ndarray  # bool: the article states at least one date
+    lead: np.ndarray  # (n, d) float32 unit vectors of the lead sentences' mean (zeros when no vectors)
+    published: np.ndarray  # days since 1970 of Article.published, NaN when unknown
+    titles: list[str]
+
+
+def entity_key(text: str) -> str:
+    """A name as a key: case- and accent-folded, titles and possessives dropped ("Dr. Ana Ruiz's" -> "ana ruiz")."""
+    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    t = re.sub(r"['’]s\b", "", t)
+    t = re.sub(r"[^\w\s-]", " ", t)
+    t = " ".join(t.split())
+    prev = None
+    while prev != t:
+        prev, t = t, _TITLES.sub("", t)
+    return t
+
+
+def _name_tokens(facts: ArticleFacts | None, labels: set[str]) -> list[str]:
+    if facts is None:
+        return []
+    out: list[str] = []
+    for e in facts.entities:
+        if e.label not in labels:
+            continue
+        key = entity_key(e.key or e.text)
+        if len(key) < 2:
+            continue
+        out.append(key)
+        parts = key.split()
+        if e.label == "PERSON" and len(parts) > 1:
+            out.append("~" + parts[-1])  # a later "Ruiz" meets an earlier "Ana Ruiz"
+    return out
+
+
+def date_keys(article: Article, facts: ArticleFacts | None) -> list[str]:
+    """Dates an article states: years, month-days, and resolved values from the claims stage when present."""
+    text = article.text
+    keys = ["y" + y for y in _YEAR.findall(text)]
+    for m, d in _MONTH_DAY.findall(text):
+        if 1 <= int(d) <= 31:
+            keys.append(f"md{_MONTHS.index(m[:3].lower())}-{int(d)}")
+    for d, m in _DAY_MONTH.findall(text):
+        if 1 <= int(d) <= 31:
+            keys.append(f"md{_MONTHS.index(m[:3].lower())}-{int(d)}")
+    if facts is not None:
+        for c in facts.claims:
+            for dm in c.dates:
+                if dm.value and dm.anchor in ("stated", "absolute"):
+                    keys.append("v" + dm.value)
+    return keys
+
+
+def _published_days(value: str | None) -> float:
+    if not value:
+        return float("nan")
+    try:
+        return float(date.fromisoformat(value[:10]).toordinal() - 719163)
+    except ValueError:
+        return float("nan")
+
+
+def lead_vector(vectors: np.ndarray | None, k: int) -> np.ndarray | None:
+    if vectors is None or len(vectors) == 0:
+        return None
+    v = np.asarray(vectors[:k], dtype=np.float32).mean(axis=0)
+    n = float(np.linalg.norm(v))
+    return v / n if n > 0 else None
+
+
+def _bags(docs: list[list[str]], sublinear: bool = True) -> sparse.csr_matrix:
+    if not any(docs):
+        return sparse.csr_matrix((len(docs), 1), dtype=np.float32)
+    vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=sublinear, dtype=np.float32)
+    return vec.fit_transform(docs).tocsr()
+
+
+def build_features(
+    articles: Sequence[Article],
+    facts_by_id: Mapping[str, ArticleFacts],
+    vectors_by_id: Mapping[str, np.ndarray],
+    lead_sentences: int = 3,
+) -> StoryFeatures:
+    ids = [a.id for a in articles]
+    texts = [((a.title or "") + "\n" + a.text) for a in articles]
+    if any(_WORD.search(t) for t in texts):
+        wv = TfidfVectorizer(
+            token_pattern=_WORD.pattern, lowercase=True, stop_words=sorted(ENGLISH_STOP_WORDS),
+            sublinear_tf=True, dtype=np.float32, min_df=1,
+        )  # fmt: skip
+        words = wv.fit_transform(texts).tocsr()
+    else:
+        words = sparse.csr_matrix((len(ids), 1), dtype=np.float32)
+    names = _bags([_name_tokens(facts_by_id.get(i), NAME_LABELS) for i in ids])
+    places = _bags([_name_tokens(facts_by_id.get(i), PLACE_LABELS) for i in ids])
+    dkeys = [sorted(set(date_keys(a, facts_by_id.get(a.id)))) for a in articles]
+    dates = _bags(dkeys, sublinear=True)
+    has_dates = np.array([bool(k) for k in dkeys])
+    dim = next((v.shape[1] for v in vectors_by_id.values() if v is not None and len(v)), 1)
+    lead = np.zeros((len(ids), dim), dtype=np.float32)
+    for r, i in enumerate(ids):
+        v = lead_vector(vectors_by_id.get(i), lead_sentences)
+        if v is not None:
+            lead[r] = v
+    published = np.array([_published_days(a.published) for a in articles], dtype=np.float64)
+    titles = [a.title or "" for a in articles]
+    return StoryFeatures(ids, words, names, places, dates, has_dates, lead, published, titles)
