@@ -1,22 +1,15 @@
-"""Claims: what each article says — claims with their parts, numbers, dates, quotes and speakers, event order."""
+"""Claims: what each article says — claims with their parts, numbers, dates, quotes and speakers, event order.
+
+``extract_facts(articles, options)`` parses every article once (spaCy, batched, the article's own sentence
+boundaries) and returns one ``ArticleFacts`` per article in input order. ``link_entities(facts_list)`` gives the
+entities, quote speakers and claim attributions of one story's articles story-wide keys (the cross-check calls it
+per story). ``compatible(a, b)`` tells whether two number mentions can describe the same quantity.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from storytrace.claims.entities import link_entities
+from storytrace.claims.extract import extract_facts
+from storytrace.claims.numbers import compatible
 
-from storytrace.options import ClaimOptions
-from storytrace.records import Article, ArticleClaim, ArticleFacts
-
-__all__ = ["extract_facts"]
-
-
-def extract_facts(articles: Sequence[Article], options: ClaimOptions | None = None) -> list[ArticleFacts]:
-    """Provisional: one claim per sentence; the claims stage replaces it."""
-    out = []
-    for a in articles:
-        claims = [
-            ArticleClaim(id=f"{a.id}:c{i}", article=a.id, sentence=i, text=a.text[s:e])
-            for i, (s, e) in enumerate(a.sentences)
-        ]
-        out.append(ArticleFacts(article=a.id, claims=claims))
-    return out
+__all__ = ["compatible", "extract_facts", "link_entities"]

@@ -1,0 +1,244 @@
+"""Dates as written, resolved against an anchor (publication date, dateline, or a date stated in the article).
+
+Rules:
+- Absolute dates ("March 3, 2016", "3 March 2016", "2016-03-03") resolve on their own (anchor "absolute");
+  "March 3" without a year takes the anchor's year, moved a year back or forward if that lands within six months
+  of the anchor; "March 2016" / "in March" have month precision.
+- A bare weekday ("on Friday", "Tuesday night") in a past-tense sentence is the most recent such day on or before
+  the anchor (0–6 days before); with future wording (will, is set to, is expected to, plans to, next, scheduled)
+  the first such day on or after it (0–6 days after); "next Friday" is 1–7 days after, "last Friday" 1–7 before.
+- "yesterday"/"today"/"tomorrow" ±1 day; "this week"/"earlier this week"/"later this week" the anchor's week,
+  "last week"/"next week" the week before/after (precision week, value the Monday); "this/last/next month" the
+  anchor's month, the one before, the one after (precision month); "last year"/"next year" precision year.
+- With nothing to anchor a relative date, its value is None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from storytrace.records import DateMention
+
+__all__ = ["anchor_date", "find_dates", "resolve_relative"]
+
+_MONTHS = {
+    m: i + 1
+    for i, ms in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]  # fmt: skip
+    )
+    for m in ms
+}
+_WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+_MON = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
+    ("mdy", re.compile(rf"\b(?:{_WD},?\s+)?(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b")),
+    ("dmy", re.compile(rf"\b(?:{_WD},?\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MON})(?:,?\s+(?P<y>\d{{4}}))?\b")),
+    ("my", re.compile(rf"\b(?:in\s+)?(?P<mon>{_MON})\s+(?P<y>\d{{4}})\b")),
+    ("rel_day", re.compile(r"\b(?P<w>yesterday|today|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
+    ("rel_week", re.compile(r"\b(?P<w>(?:earlier|later)\s+this\s+week|this\s+week|last\s+week|next\s+week)\b", re.I)),
+    ("rel_month", re.compile(r"\b(?P<w>(?:earlier|later)\s+this\s+month|this\s+month|last\s+month|next\s+month)\b", re.I)),
+    ("rel_year", re.compile(r"\b(?P<w>last\s+year|next\s+year|this\s+year)\b", re.I)),
+    ("weekday", re.compile(rf"\b(?:(?P<mod>last|next|this|on|this\s+coming|on\s+the\s+night\s+of)\s+)?(?P<wd>{_WD}){_PART}\b", re.I)),
+    ("month", re.compile(rf"\b(?P<mod>(?i:in|last|next|this|early|late|since)|mid-)\s*(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)\b")),
+]  # fmt: skip
+_FUTURE = re.compile(
+    r"\b(will|won't|shall|'ll|is set to|are set to|is expected to|are expected to|is scheduled|are scheduled|"
+    r"plans? to|planned|is due to|are due to|going to|intends? to|would|upcoming|next)\b",
+    re.I,
+)
+
+
+def _parse_iso(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _month_shift(d: dt.date, n: int) -> tuple[int, int]:
+    m = d.month - 1 + n
+    return d.year + m // 12, m % 12 + 1
+
+
+def _monday(d: dt.date) -> dt.date:
+    return d - dt.timedelta(days=d.weekday())
+
+
+def resolve_relative(kind: str, words: str, anchor: dt.date, future: bool) -> tuple[str, str] | None:
+    """(value, precision) of a relative expression given the anchor date and whether the sentence looks ahead."""
+    w = " ".join(words.lower().split())
+    if kind == "rel_day":
+        delta = {"yesterday": -1, "today": 0, "tomorrow": 1}[w.split()[0]]
+        return (anchor + dt.timedelta(days=delta)).isoformat(), "day"
+    if kind == "rel_week":
+        shift = -7 if w.startswith("last") else 7 if w.startswith("next") else 0
+        return (_monday(anchor) + dt.timedelta(days=shift)).isoformat(), "week"
+    if kind == "rel_month":
+        n = -1 if w.startswith("last") else 1 if w.startswith("next") else 0
+        y, m = _month_shift(anchor, n)
+        return f"{y:04d}-{m:02d}", "month"
+    if kind == "rel_year":
+        n = -1 if w.startswith("last") else 1 if w.startswith("next") else 0
+        return f"{anchor.year + n:04d}", "year"
+    if kind == "weekday":
+        parts = w.split()
+        wd = next(_WEEKDAYS[p] for p in parts if p in _WEEKDAYS)
+        back = (anchor.weekday() - wd) % 7
+        ahead = (wd - anchor.weekday()) % 7
+        if parts[0] == "next":
+            return (anchor + dt.timedelta(days=ahead or 7)).isoformat(), "day"
+        if parts[0] == "last":
+            return (anchor - dt.timedelta(days=back or 7)).isoformat(), "day"
+        if future or parts[0:2] == ["this", "coming"]:
+            return (anchor + dt.timedelta(days=ahead)).isoformat(), "day"
+        return (anchor - dt.timedelta(days=back)).isoformat(), "day"
+    return None
+
+
+def _year_for(month: int, day: int, anchor: dt.date) -> int:
+    best = anchor.year
+    for y in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            cand = dt.date(y, month, day)
+        except ValueError:
+            continue
+        if abs((cand - anchor).days) <= 183:
+            best = y
+    return best
+
+
+def _absolute(kind: str, m: re.Match[str], anchor: dt.date | None) -> tuple[str | None, str, str | None]:
+    if kind == "iso":
+        return f"{m['y']}-{m['m']}-{m['d']}", "day", "absolute"
+    month = _MONTHS[m["mon"].lower().rstrip(".")]
+    if kind == "my":
+        return f"{int(m['y']):04d}-{month:02d}", "month", "absolute"
+    day = int(m["d"])
+    if m["y"]:
+        return _valid(int(m["y"]), month, day), "day", "absolute"
+    if anchor is None:
+        return None, "day", None
+    return _valid(_year_for(month, day, anchor), month, day), "day", "anchor"
+
+
+def _valid(y: int, mo: int, d: int) -> str | None:
+    try:
+        return dt.date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def anchor_date(published: str | None, dateline: str | None, text: str) -> tuple[dt.date | None, str | None]:
+    """The date relative expressions are read against, and where it came from."""
+    d = _parse_iso(published)
+    if d is not None:
+        return d, "published"
+    if dateline:
+        for kind in ("iso", "mdy", "dmy"):
+            m = dict(_PATTERNS)[kind].search(dateline)
+            if m and (kind == "iso" or m["y"]):
+                v, _, _ = _absolute(kind, m, None)
+                if v:
+                    return dt.date.fromisoformat(v), "dateline"
+    for kind in ("iso", "mdy", "dmy"):
+        m = dict(_PATTERNS)[kind].search(text)
+        if m and (kind == "iso" or m["y"]):
+            v, _, _ = _absolute(kind, m, None)
+            if v:
+                return dt.date.fromisoformat(v), "stated"
+    return None, None
+
+
+def find_dates(
+    text: str, lo: int, hi: int, anchor: dt.date | None, anchor_kind: str | None, future: bool | None = None
+) -> list[DateMention]:
+    """Date mentions in ``text[lo:hi]``; ``future`` overrides the tense read from the sentence itself."""
+    sentence = text[lo:hi]
+    looks_ahead = (
+        bool(_FUTURE.search(sentence) or re.search(r"\b(?:may|might)\b", sentence)) if future is None else future
+    )
+    taken: list[tuple[int, int]] = []
+    out: list[DateMention] = []
+    for kind, pat in _PATTERNS:
+        for m in pat.finditer(text, lo, hi):
+            a, b = m.span()
+            if any(a < y and x < b for x, y in taken):
+                continue
+            if (
+                kind == "month"
+                and m["mon"] == "May"
+                and m["mod"].lower() not in ("in", "last", "next", "early", "late")
+            ):
+                continue
+            value: str | None
+            precision: str
+            src: str | None
+            if kind in ("iso", "mdy", "dmy", "my"):
+                if kind in ("mdy", "dmy") and m["mon"].lower().rstrip(".") == "may" and kind == "dmy" and not m["y"]:
+                    continue
+                value, precision, src = _absolute(kind, m, anchor)
+                if src == "anchor":
+                    src = anchor_kind
+            elif kind == "month":
+                if anchor is None:
+                    value, precision, src = None, "month", None
+                else:
+                    mon = _MONTHS[m["mon"].lower()]
+                    mod = m["mod"].lower()
+                    y = anchor.year
+                    if mod == "last" or (
+                        mod in ("in", "since", "early", "late", "mid-") and mon > anchor.month and not looks_ahead
+                    ):
+                        y -= 1 if mon >= anchor.month else 0
+                    if mod == "next" and mon <= anchor.month:
+                        y += 1
+                    value, precision, src = f"{y:04d}-{mon:02d}", "month", anchor_kind
+            else:
+                key = "w" if kind != "weekday" else "wd"
+                words = m.group(0) if kind == "weekday" else m[key]
+                if anchor is None:
+                    value, src = None, None
+                    precision = {"rel_day": "day", "rel_week": "week", "rel_month": "month", "rel_year": "year"}.get(
+                        kind, "day"
+                    )
+                else:
+                    res = resolve_relative(kind, words, anchor, looks_ahead)
+                    if res is None:
+                        continue
+                    value, precision = res
+                    src = anchor_kind
+            taken.append((a, b))
+            lead = re.match(r"(?:on|in|since)\s+", m.group(0), re.I)
+            if lead and kind in ("weekday", "month", "my"):
+                a += lead.end()
+            out.append(
+                DateMention(
+                    text=text[a:b],
+                    value=value,
+                    precision=precision,  # type: ignore[arg-type]
+                    start=a,
+                    end=b,
+                    anchor=src,
+                )
+            )
+    out.sort(key=lambda d: d.start)
+    return out

@@ -1,0 +1,232 @@
+"""Numbers with what they count, vague quantities as ranges, and a compatibility test between two mentions.
+
+Exact figures are ranges of one value (low == high). Hedges widen them: "about/around/roughly/some/nearly" ±10%
+(nearly/almost: 90–100% of the value), "more than/over/at least" open upwards, "fewer than/less than/under/up to"
+open downwards. Vague words: "dozens" 24–99, "hundreds" 200–999, "thousands" 2,000–9,999, "millions"
+2e6–1e9−1, "a dozen" 12, "two dozen" 24, "half" 0.5 ("nearly half" 0.4–0.5), "a third", "a quarter".
+Percentages are kept in percent (12% -> 12); fractions as shares (half -> 0.5).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from storytrace.records import NumberMention
+
+__all__ = ["compatible", "find_numbers", "parse_quantity"]
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
+_FRACTIONS = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "a quarter": 0.25, "one quarter": 0.25,
+              "two thirds": 2 / 3, "two-thirds": 2 / 3, "three quarters": 0.75, "three-quarters": 0.75}  # fmt: skip
+_VAGUE = {
+    "dozens": (24.0, 99.0), "scores": (40.0, 99.0), "hundreds": (200.0, 999.0), "thousands": (2_000.0, 9_999.0),
+    "tens of thousands": (20_000.0, 99_999.0), "hundreds of thousands": (200_000.0, 999_999.0),
+    "millions": (2e6, 1e9 - 1), "a few": (2.0, 5.0), "several": (3.0, 9.0), "a handful of": (2.0, 6.0),
+    "a couple of": (2.0, 3.0), "a dozen": (12.0, 12.0), "a hundred": (100.0, 100.0), "a thousand": (1000.0, 1000.0),
+}  # fmt: skip
+_NUMWORD = "|".join(sorted([*_UNITS, *_SCALES], key=len, reverse=True))
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_HEDGE = (
+    r"more than|over|at least|upwards of|in excess of|fewer than|less than|under|up to|as many as|as much as|"
+    r"about|around|roughly|approximately|some|nearly|almost|close to|an estimated|just over|just under|"
+    r"well over|more than half|nearly half|almost half"
+)
+_CORE = (
+    rf"(?:tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions|a few|several|"
+    rf"a handful of|a couple of|two dozen|three dozen|a dozen|half a dozen|"
+    rf"half|a third|one third|a quarter|one quarter|two[- ]thirds|three[- ]quarters|"
+    rf"\$?(?:{_DIGITS})(?:\s*(?:million|billion|trillion|thousand|bn|m)\b)?(?:\s*(?:%|percent\b|per cent\b))?|"
+    rf"(?:(?:{_NUMWORD})\b(?:[- ](?:{_NUMWORD}|and)\b)*)(?:\s*(?:%|percent\b|per cent\b))?)"
+)
+_PATTERN = re.compile(rf"(?<![\w.$:/])(?:(?P<hedge>{_HEDGE})\s+)?(?P<core>{_CORE})(?![\w,]*\d)", re.IGNORECASE)
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+_COUNT_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_STOP_COUNT = frozenset(
+    "a an the of and or to in on at by for with from was were is are has have had will would said says that "
+    "this these those it its their his her who which than as per".split()
+)
+_TIME_WORDS = frozenset(
+    "a.m. p.m. am pm o'clock january february march april may june july august september october november "
+    "december jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+def _words_value(s: str) -> float | None:
+    total = 0.0
+    current = 0.0
+    seen = False
+    for w in re.split(r"[\s-]+", s.lower()):
+        if w == "and" or not w:
+            continue
+        if w in _UNITS:
+            current += _UNITS[w]
+            seen = True
+        elif w in _SCALES:
+            current = (current or 1) * _SCALES[w]
+            if _SCALES[w] >= 1000:
+                total += current
+                current = 0
+            seen = True
+        else:
+            return None
+    return total + current if seen else None
+
+
+@dataclass
+class Quantity:
+    low: float | None
+    high: float | None
+    percent: bool = False
+
+
+def parse_quantity(hedge: str | None, core: str) -> Quantity | None:
+    """The range a quantity expression stands for, or None if it is not a quantity."""
+    c = core.strip().lower()
+    percent = bool(re.search(r"%|percent|per cent", c))
+    c = re.sub(r"\s*(%|percent|per cent)$", "", c).strip()
+    money = c.startswith("$")
+    c = c.lstrip("$")
+    if c in _VAGUE:
+        low, high = _VAGUE[c]
+    elif c in ("two dozen", "three dozen", "half a dozen"):
+        v = {"two dozen": 24.0, "three dozen": 36.0, "half a dozen": 6.0}[c]
+        low, high = v, v
+    elif c.replace("‐", "-") in _FRACTIONS:
+        v = _FRACTIONS[c.replace("‐", "-")]
+        low, high = v, v
+    else:
+        m = re.match(rf"^({_DIGITS})\s*(million|billion|trillion|thousand|bn|m)?$", c)
+        if m:
+            v = float(m.group(1).replace(",", ""))
+            scale = m.group(2)
+            if scale:
+                v *= {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12, "thousand": 1e3}[scale]
+        else:
+            wv = _words_value(c)
+            if wv is None:
+                return None
+            v = wv
+        low, high = v, v
+    _ = money
+    h = (hedge or "").lower()
+    if h:
+        base_lo, base_hi = low, high
+        if h in ("more than", "over", "upwards of", "in excess of", "just over", "well over"):
+            # "more than a dozen" -> 13: the next whole number above an integer, else a hair above
+            low = base_hi + 1 if float(base_hi).is_integer() and base_hi >= 1 and not percent else base_hi * 1.0001
+            high = None
+        elif h in ("at least",):
+            low, high = base_lo, None
+        elif h in ("fewer than", "less than", "under", "just under"):
+            low = 0.0
+            high = base_lo - 1 if float(base_lo).is_integer() and base_lo > 1 and not percent else base_lo * 0.9999
+        elif h in ("up to", "as many as", "as much as"):
+            low, high = 0.0, base_hi
+        elif h in ("nearly", "almost", "close to"):
+            low, high = base_lo * (0.8 if base_lo < 1 else 0.9), base_hi
+        elif h in ("nearly half", "almost half"):
+            low, high = 0.4, 0.5
+        elif h == "more than half":
+            low, high = 0.5, 1.0
+        else:  # about, around, roughly, approximately, some, an estimated
+            low, high = base_lo * 0.9, base_hi * 1.1
+    return Quantity(low, high, percent)
+
+
+def _counts(text: str, end: int, percent: bool, verbs: frozenset[int] | None) -> str | None:
+    """What a number counts: the words right after it ("17 ships", "% rise in bus fares", "of the vote")."""
+    rest = text[end : end + 80]
+    words: list[str] = []
+    for m in _COUNT_WORD.finditer(rest):
+        gap = rest[(words and m.start() - 1) or 0 : m.start()]
+        if words and any(ch in gap for ch in ",.;:()\n"):
+            break
+        if not words and rest[: m.start()].strip(" -") not in ("",):
+            break
+        w = m.group(0)
+        lw = w.lower()
+        if words and (end + m.start() in verbs if verbs is not None else lw.endswith("ed")):
+            break
+        if lw in _STOP_COUNT:
+            if (
+                lw in ("of", "in", "the")
+                and (percent or (not words and lw == "of") or words == ["of"])
+                and len(words) < 6
+            ):
+                words.append(w)
+                continue
+            break
+        words.append(w)
+        if len(words) >= 5:
+            break
+    while words and words[-1].lower() in _STOP_COUNT:
+        words.pop()
+    if not words:
+        return "%" if percent else None
+    out = " ".join(words)
+    if out.lower().startswith("of ") and not percent:
+        out = out[3:]
+    return f"% {out}" if percent else out
+
+
+def find_numbers(
+    text: str, lo: int = 0, hi: int | None = None, verbs: frozenset[int] | None = None
+) -> list[NumberMention]:
+    """Quantity mentions in ``text[lo:hi]`` (offsets into ``text``); years, clock times and dates are left out.
+    ``verbs``: character offsets where verbs start (from the parse), so that "300 nurses walked out" counts
+    "nurses"; without it, words ending in -ed end the counted phrase."""
+    hi = len(text) if hi is None else hi
+    out: list[NumberMention] = []
+    for m in _PATTERN.finditer(text, lo, hi):
+        core = m.group("core")
+        if _YEAR.match(core.strip()):
+            continue
+        after = text[m.end() : m.end() + 12].strip().lower()
+        before = text[max(0, m.start() - 12) : m.start()].strip().lower()
+        first_after = after.split(" ")[0]
+        if (
+            first_after in _TIME_WORDS
+            or first_after.rstrip(",.") in _TIME_WORDS
+            or before.split(" ")[-1] in _TIME_WORDS
+        ):
+            continue
+        if core.lower() in ("one",) and not m.group("hedge"):
+            continue  # "one of the ...": too often not a count
+        if re.match(r"^\d", core) and text[m.end() : m.end() + 1] == ":":
+            continue
+        q = parse_quantity(m.group("hedge"), core)
+        if q is None:
+            continue
+        if (
+            core.lower() == "some"
+            or (m.group("hedge") or "").lower() == "some"
+            and not re.search(r"\d|" + _NUMWORD, core, re.I)
+        ):
+            continue
+        out.append(
+            NumberMention(
+                text=m.group(0),
+                low=q.low,
+                high=q.high,
+                counts=_counts(text, m.end(), q.percent, verbs),
+                start=m.start(),
+                end=m.end(),
+            )
+        )
+    return out
+
+
+def compatible(a: NumberMention, b: NumberMention, slack: float = 0.0) -> bool:
+    """Whether two mentions can describe the same quantity: their ranges overlap (open ends are unbounded)."""
+    a_lo = a.low if a.low is not None else float("-inf")
+    a_hi = a.high if a.high is not None else float("inf")
+    b_lo = b.low if b.low is not None else float("-inf")
+    b_hi = b.high if b.high is not None else float("inf")
+    return a_lo <= b_hi * (1 + slack) and b_lo <= a_hi * (1 + slack)
