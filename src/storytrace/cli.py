@@ -162,7 +162,7 @@ def ingest(
         fail(str(exc))
         return
     for s in report.skipped:
-        err.print(f"skipped {s.origin}: {s.reason}", highlight=False, markup=False)
+        err.print(f"skipped {s.origin}: {s.reason}", highlight=False, markup=False, soft_wrap=True)
     if not quiet:
         out.print(
             f"{len(report.added)} new articles, {len(report.merged)} with a new origin, "
@@ -170,6 +170,7 @@ def ingest(
             f"{len(report.stories_changed)} stories updated, {n_stories} in {db}",
             highlight=False,
             markup=False,
+            soft_wrap=True,
         )
     if not (report.added or report.merged or report.unchanged or report.skipped):
         fail("no input files found", 2)
@@ -229,7 +230,12 @@ def show(
         print_summary(dossier)
         names = {a.id: a.outlet or a.title or a.origin for a in dossier.articles}
         for n, group in enumerate(dossier.stories[0].groups, 1):
-            out.print(f"  group {n}: " + ", ".join(f"{names[a]} ({a})" for a in group), highlight=False, markup=False)
+            out.print(
+                f"  group {n}: " + ", ".join(f"{names[a]} ({a})" for a in group),
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
 
 
 @app.command()
@@ -251,7 +257,12 @@ def serve(
         fail(str(exc))
         return
     shown = f"[{host}]" if ":" in host else host
-    out.print(f"storytrace: serving {db} at http://{shown}:{port}/  (Ctrl-C to stop)", highlight=False, markup=False)
+    out.print(
+        f"storytrace: serving {db} at http://{shown}:{port}/  (Ctrl-C to stop)",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
     sys.stdout.flush()
     uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False)
 
