@@ -79,7 +79,7 @@ def to_article(draft: Draft) -> Article:
         published=parse_date(draft.published, strict=False) or edited.published,
         dateline=edited.dateline,
         language=detect_language(text) or (draft.language or None),
-        removed=edited.removed,
+        removed=draft.removed + [r for r in edited.removed if r not in draft.removed],
         sentences=split_sentences(text),
         paragraphs=paragraphs,
         format=draft.format,

@@ -18,6 +18,7 @@ class Draft:
     published: str | None = None
     language: str | None = None
     url: str | None = None
+    removed: list[str] = field(default_factory=list)  # what the container's extractor already cut (HTML)
     guess_title: bool = False  # plain text: take the first line as the title when it reads like one
 
 

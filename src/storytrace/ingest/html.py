@@ -37,7 +37,7 @@ class Page:
     published: str | None = None
     language: str | None = None
     url: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)  # the page's text blocks that are not in the body
 
 
 def extract_body(html: str | bytes, url: str | None = None, rescue: bool = True, **settings: Any) -> str:
@@ -84,6 +84,7 @@ def extract_page(html: str | bytes, origin: str, url: str | None = None) -> Page
 
     return Page(
         paragraphs=text.split("\n"),
+        removed=left_out(html, text),
         title=meta("title"),
         outlet=meta("sitename"),
         byline=meta("author"),
@@ -91,6 +92,32 @@ def extract_page(html: str | bytes, origin: str, url: str | None = None) -> Page
         language=meta("language"),
         url=meta("url") or url,
     )
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def left_out(html: str | bytes, body: str, limit: int = 200) -> list[str]:
+    """The visible text blocks of the page that the extraction did not keep (menus, footers, comment forms)."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    for bad in root.xpath("//head|//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    kept = _key(body)
+    out: list[str] = []
+    for block in fragment_text(lxml.html.tostring(root, encoding="unicode")):
+        key = _key(block)
+        if key and key not in kept and block not in out:
+            out.append(block[:300])
+            if len(out) >= limit:
+                break
+    return out
 
 
 def _text(doc: Any) -> str:

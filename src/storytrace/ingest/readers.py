@@ -125,6 +125,7 @@ def read_html(text: str, origin: str, url: str | None = None, fmt: str = "html")
         published=page.published,
         language=page.language,
         url=page.url,
+        removed=page.removed,
     )
     return Batch([draft])
 
