@@ -41,7 +41,9 @@ PERSON_ROLES = frozenset(
     commissioner manager captain inspector chairman chairwoman chair head leader executive ceo founder owner
     superintendent sheriff judge prosecutor attorney lawyer senator councillor councilor adviser advisor analyst
     economist expert researcher scientist professor doctor surgeon nurse witness resident survivor firefighter
-    engineer coordinator administrator commander general admiral ambassador envoy negotiator treasurer""".split()
+    engineer coordinator administrator commander general admiral ambassador envoy negotiator treasurer representative
+    harbourmaster harbormaster captain skipper sailor dockworker worker steward organiser organizer activist
+    campaigner""".split()
 )
 _FEMALE = frozenset({"ms", "ms.", "mrs", "mrs.", "miss", "dame", "lady"})
 _MALE = frozenset({"mr", "mr.", "sir", "lord"})
@@ -62,7 +64,11 @@ def _clean_name(text: str) -> tuple[str, str | None]:
     """('Ana Ruiz', gender) from 'Dr. Ana Ruiz's'."""
     words = text.replace("’s", "").replace("'s", "").split()
     gender = None
-    while words and words[0].lower() in HONORIFICS:
+    while len(words) > 1 and (
+        words[0].lower() in HONORIFICS
+        or words[0].lower() in PERSON_ROLES
+        or words[0].lower() in ("fire", "police", "port", "harbour", "harbor")
+    ):
         w = words.pop(0).lower()
         gender = "f" if w in _FEMALE else "m" if w in _MALE else gender
     if words and words[0].lower() == "the":
@@ -111,6 +117,25 @@ class ArticleEntities:
 
     def _pronoun(self, doc: Doc, tok: Token, quoted: Sequence[Span]) -> str | None:
         want = _PRONOUNS.get(tok.lower_)
+        if want:
+            # walk back to the last person mentioned (a name, a surname spaCy missed, or a role mention)
+            roles = {e.start: e for e in self.entities if e.label == "PERSON" and e.key is None and e.role}
+            for t in reversed(doc[max(0, tok.i - 150) : tok.i]):
+                if any(a <= t.idx < b for a, b in quoted):
+                    continue
+                if t.i in self.mention_name:
+                    name = self.mention_name[t.i]
+                    g = self.people[name].gender if name in self.people else None
+                    if g and g != want:
+                        continue
+                    return name
+                if t.pos_ == "PROPN":
+                    hits = {n for n in self.people if len(n.split()) >= 2 and t.text in (n.split()[0], n.split()[-1])}
+                    if len(hits) == 1:
+                        return next(iter(hits))
+                if t.left_edge.idx in roles and t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "NOUN":
+                    return roles[t.left_edge.idx].text
+            return None
         label_ok = ("PERSON",) if want else ("ORG", "NORP", "GPE")
         for ent in sorted(self.entities, key=lambda e: -e.start):
             if ent.start >= tok.idx or ent.label not in label_ok or ent.role == "pronoun":
@@ -127,9 +152,25 @@ class ArticleEntities:
         return None
 
 
+def norm_role(text: str) -> str:
+    """'the Dockworkers' Union representative' -> 'dockworker union representative' (crude, deterministic)."""
+    out = []
+    for w in re.findall(r"[A-Za-z][A-Za-z-]*", text.replace("’s", "").replace("'s", "")):
+        lw = w.lower()
+        if lw in ("the", "a", "an", "of", "this", "that", "its", "their", "his", "her", "s"):
+            continue
+        if len(lw) > 3 and lw.endswith("s") and not lw.endswith("ss"):
+            lw = lw[:-1]
+        out.append(lw)
+    return " ".join(out)
+
+
 def _role_phrase(tok: Token) -> str:
-    words = [t.lemma_.lower() for t in tok.lefts if t.dep_ in _ROLE_DEPS and t.pos_ in ("NOUN", "PROPN", "ADJ")]
-    return " ".join([*words, tok.lemma_.lower()])
+    words = [t.text for t in tok.lefts if t.dep_ in (*_ROLE_DEPS, "poss") and t.pos_ in ("NOUN", "PROPN", "ADJ")]
+    for t in tok.lefts:
+        if t.dep_ == "poss":
+            words = [x.text for x in t.subtree if x.pos_ in ("NOUN", "PROPN", "ADJ")] + words[1:]
+    return norm_role(" ".join([*words, tok.text]))
 
 
 def _role_match(mention: str, role: str, loose: bool = False) -> bool:
@@ -164,11 +205,29 @@ def _roles_of(doc: Doc, ent_start: int, ent_end: int) -> list[str]:
     words = [t.lower_ for t in left if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.lower_ not in HONORIFICS - {"director", "chief", "minister", "secretary", "commissioner", "mayor", "governor", "president", "captain", "sheriff", "inspector", "detective", "officer", "judge"}]  # fmt: skip
     if words:
         roles.append(" ".join(words))
+        roles[-1] = roles[-1]
+    # 'Fire Chief Tomas Vell' where spaCy folds the title into the entity
+    inside = []
+    for t in doc[ent_start:ent_end]:
+        if t.lower_ in PERSON_ROLES or t.lower_ in ("fire", "police", "port", "harbour", "harbor"):
+            inside.append(t.text)
+        else:
+            break
+    if inside and inside[-1].lower() in PERSON_ROLES:
+        roles.append(" ".join(inside))
     for child in head.children:
         if child.dep_ == "appos" and child.pos_ == "NOUN":
-            roles.append(" ".join(t.lemma_.lower() for t in child.lefts if t.dep_ in _ROLE_DEPS and t.pos_ != "DET") + (" " if any(t.dep_ in _ROLE_DEPS for t in child.lefts) else "") + child.lemma_.lower())  # fmt: skip
-    # 'fire chief Ana Ruiz' where spaCy folds the title into the entity: lowercase words inside it
-    return [" ".join(r.split()) for r in roles if r.strip()]
+            of = [
+                g
+                for c in child.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children
+                if g.dep_ == "pobj"
+            ]
+            words = [t.text for t in child.lefts if t.dep_ in _ROLE_DEPS]
+            pre = [x.text for x in of[0].subtree] if of else []
+            roles.append(" ".join([*pre, *words, child.text]))
+    return [r for r in (norm_role(x) for x in roles) if r]
 
 
 def article_entities(doc: Doc, sentences: Sequence[Span]) -> ArticleEntities:
@@ -206,7 +265,7 @@ def article_entities(doc: Doc, sentences: Sequence[Span]) -> ArticleEntities:
                 else:
                     out.people.setdefault(name, Person(name, gender))
             roles = _roles_of(doc, e.start, e.end)
-            role = roles[0] if roles else None
+            role = "; ".join(roles) if roles else None
             for t in e:
                 out.mention_name[t.i] = key_name
         out.entities.append(
@@ -268,7 +327,15 @@ def link_entities(facts_list: Sequence[ArticleFacts]) -> None:
     for facts in facts_list:
         for e in facts.entities:
             if e.label == "PERSON" and e.role and e.key and e.key.lower() in full:
-                roles.setdefault(e.role, set()).add(full[e.key.lower()])
+                for r in e.role.split("; "):
+                    roles.setdefault(r, set()).add(full[e.key.lower()])
+    names = {key: name for name, key in full.items()}
+    display = {}
+    for facts in facts_list:
+        for e in facts.entities:
+            if e.label == "PERSON" and e.key and e.key.lower() in full:
+                display.setdefault(full[e.key.lower()], e.key)
+    _ = names
 
     def resolve(label: str, name: str | None, role: str | None) -> str | None:
         if name:
@@ -279,11 +346,17 @@ def link_entities(facts_list: Sequence[ArticleFacts]) -> None:
                 return next(iter(parts[low]))
             return entity_key(label, name)
         if role:
-            hits = {k for r, ks in roles.items() if _role_match(role, r) for k in ks}
+            hits = {k for r, ks in roles.items() for one in role.split("; ") if _role_match(one, r) for k in ks}
             if len(hits) == 1:
                 return next(iter(hits))
             return f"role:{_slug(role)}"
         return None
+
+    def speaker(text: str) -> str | None:
+        words = text.split()
+        if words and (words[0].lower() in ("the", "a", "an") or text.islower()):
+            return resolve("PERSON", None, norm_role(text))
+        return resolve("PERSON", text, None)
 
     by_name: dict[str, str] = {}
     for facts in facts_list:
@@ -296,8 +369,10 @@ def link_entities(facts_list: Sequence[ArticleFacts]) -> None:
             e.key = new
         for q in facts.quotes:
             if q.speaker:
-                q.speaker_key = resolve("PERSON", q.speaker, None)
+                q.speaker_key = speaker(q.speaker)
+                if q.speaker_key in display and q.speaker.lower() not in full:
+                    q.speaker = display[q.speaker_key]  # 'the fire chief' named in another article
         for c in facts.claims:
             if c.attributed_to and ":" not in c.attributed_to:
-                c.attributed_to = resolve("PERSON", c.attributed_to, None) or c.attributed_to
+                c.attributed_to = speaker(c.attributed_to) or c.attributed_to
             c.entities = sorted({by_name.get(k, k) if ":" not in k else k for k in c.entities})

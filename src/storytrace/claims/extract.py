@@ -69,6 +69,11 @@ def _sentence_ref(idxs: Sequence[int]) -> SentenceRef:
 def _speaker_name(ents: ArticleEntities, doc: Doc, head: Token | None, quoted: Sequence[Span]) -> str | None:
     if head is None:
         return None
+    for child in head.children:
+        # 'the port authority's director, Ilse Marrant, told reporters': the name in apposition
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+            head = child
+            break
     name = ents.name_for_token(doc, head, quoted)
     if name:
         return name
