@@ -21,29 +21,41 @@ CORPUS = ROOT / "examples" / "harbour-fire"
 sys.path.insert(0, str(ROOT / "tests"))
 
 from browser_fixtures import DESKTOP, PHONE, chromium_path, launch  # noqa: E402
+from storytrace.records import Dossier  # noqa: E402
 
 # (name, url) pairs from the web app; each entry returns its targets and a function that stops what it started.
 WebTargets = Callable[[], tuple[Iterable[tuple[str, str]], Callable[[], None]]]
 WEB_TARGETS: list[WebTargets] = []
 
 
+SECTIONS = ["map", "claims", "conflicts", "quotes", "articles"]
+
+
+def report_targets(name: str, dossier: Dossier, directory: Path) -> list[tuple[str, str]]:
+    """The top of the report and each main section of its biggest story (small viewport-sized shots)."""
+    from storytrace.dossier.html import render_html, story_anchor
+
+    path = directory / f"{name}.html"
+    path.write_text(render_html(dossier), encoding="utf-8")
+    url = path.as_uri()
+    targets = [(name, url)]
+    if dossier.stories:
+        story = max(dossier.stories, key=lambda s: (len(s.articles), len(s.reuse)))
+        anchor = story_anchor(story.id)
+        targets += [(f"{name}-{section}", f"{url}#{anchor}-{section}-h") for section in SECTIONS]
+    return targets
+
+
 def build_report(directory: Path) -> list[tuple[str, str]]:
     """Write the report(s) and return (name, file URL) targets."""
-    from storytrace.dossier.html import render_html
+    from report_sample import sample_dossier
 
     targets = []
     if CORPUS.exists():
         from storytrace.pipeline import analyze
 
-        dossier = analyze([str(CORPUS)])
-        path = directory / "report-harbour-fire.html"
-        path.write_text(render_html(dossier), encoding="utf-8")
-        targets.append(("report", path.as_uri()))
-    from report_sample import sample_dossier
-
-    path = directory / "report-sample.html"
-    path.write_text(render_html(sample_dossier()), encoding="utf-8")
-    targets.append(("report-sample", path.as_uri()))
+        targets += report_targets("report", analyze([str(CORPUS)]), directory)
+    targets += report_targets("report-sample", sample_dossier(), directory)
     return targets
 
 
@@ -54,13 +66,10 @@ def shoot(targets: Iterable[tuple[str, str]], browser: object) -> list[Path]:
             ctx = browser.new_context(viewport=viewport, device_scale_factor=1)  # type: ignore[attr-defined]
             page = ctx.new_page()
             page.goto(url)
+            page.wait_for_timeout(900)  # let a smooth scroll to the #fragment finish
             path = OUT / f"{name}-{device}.png"
             page.screenshot(path=str(path), full_page=False)
             written.append(path)
-            # the full page too, for reading the whole report at leisure
-            full = OUT / f"{name}-{device}-full.png"
-            page.screenshot(path=str(full), full_page=True)
-            written.append(full)
             ctx.close()
     return written
 
@@ -72,6 +81,8 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.glob("report*.png"):
+        old.unlink()
     cleanups: list[Callable[[], None]] = []
     with tempfile.TemporaryDirectory(prefix="storytrace-screens-") as tmp, sync_playwright() as p:
         browser = launch(p)

@@ -1,7 +1,8 @@
 """Shared browser fixtures: Playwright driving Debian's Chromium (never a browser download).
 
-Use in a test module::
+Use in a test module (the file-level noqa because the imported fixtures are parameters of the same name)::
 
+    # ruff: noqa: F811
     from browser_fixtures import browser, new_page  # noqa: F401
 
     pytestmark = pytest.mark.browser

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from report_sample import XSS, sample_dossier
 
+from report_sample import XSS, sample_dossier
 from storytrace.dossier.html import render_article_html, render_html, render_story_html, report_css
 from storytrace.dossier.markdown import md_escape, render_markdown
 from storytrace.records import Dossier

@@ -8,13 +8,13 @@ import xml.etree.ElementTree as ET
 
 import lxml.html
 import pytest
-from conftest import CORPUS
-from test_report import SECTIONS, SVG_NS, assert_inert
 
+from conftest import CORPUS
 from storytrace.dossier import dossier_json
 from storytrace.dossier.html import render_html, story_anchor
 from storytrace.dossier.markdown import md_escape, render_markdown
 from storytrace.records import Dossier
+from test_report import SECTIONS, SVG_NS, assert_inert
 
 pytestmark = pytest.mark.slow
 

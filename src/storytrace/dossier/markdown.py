@@ -29,8 +29,8 @@ def md_escape(text: str) -> str:
     text = " ".join(str(text).split())
     text = _META.sub(r"\\\1", text)
     text = _AUTOLINK.sub(_break_autolink, text)
-    # a leading "1." or "-" would make a list item where the content starts a line
-    return re.sub(r"^(\d+)\.", r"\1\\.", text)
+    # a leading "1." or "-" would open a (nested) list where the content starts an item
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", re.sub(r"^-", r"\\-", text))
 
 
 def _cites(labels: list[str]) -> str:
@@ -110,8 +110,8 @@ def _story(view: StoryView) -> list[str]:
             lines.append(
                 f"- Conflict {x.number} ({md_escape(c.severity)}, {md_escape(c.kind)}): {md_escape(c.explanation)}"
             )
-            for s in x.sides:
-                lines.append(f"  - {md_escape(s.cite.label)}: “{md_escape(s.text)}”")
+            for side in x.sides:
+                lines.append(f"  - {md_escape(side.cite.label)}: “{md_escape(side.text)}”")
     else:
         lines.append("No conflicts found.")
     lines.append("")

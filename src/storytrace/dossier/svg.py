@@ -305,7 +305,7 @@ def render_map(
             + f"<title>{_x(tip)}</title>"
             f'<rect x="{_fmt(x)}" y="{_fmt(y)}" width="{NODE_W}" height="{NODE_H}" rx="6" fill="#ffffff" '
             f'stroke="{border}" stroke-width="{3 if root else 1.5}"/>'
-            f'<text x="{_fmt(x + 8)}" y="{_fmt(y + 20)}" class="node-label">{_x(_clip(name, 16))}</text>'
+            f'<text x="{_fmt(x + 8)}" y="{_fmt(y + 20)}" class="node-label">{_x(_clip(name, 15))}</text>'
             f'<text x="{_fmt(x + 8)}" y="{_fmt(y + 38)}" class="node-detail">'
             f"{_x(('★ original · ' if root else '') + (date or 'no date'))}</text>"
             f'<text x="{_fmt(x + NODE_W - 7)}" y="{_fmt(y + 19)}" text-anchor="end" class="node-group" '
