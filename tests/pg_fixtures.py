@@ -110,3 +110,21 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return str(tmp_path / "store.db")
     server: PgServer = request.getfixturevalue("pg_server")
     return server.new_database()
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example corpus ingested once into a SQLite file; tests copy it (``shutil.copy``) before writing to it."""
+    from conftest import CORPUS
+    from storytrace.store import open_store
+
+    if not CORPUS.exists():
+        pytest.skip(f"example corpus not found at {CORPUS}")
+    path = tmp_path_factory.mktemp("corpus-db") / "corpus.db"
+    files = sorted(str(p) for p in CORPUS.iterdir() if p.is_file() and not p.name.startswith("EXPECTED"))
+    with open_store(path) as store:
+        store.ingest(files)
+        # fold the write-ahead log into the file so that a plain copy is the whole database
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path

@@ -243,11 +243,9 @@ def _json(dossier: Dossier) -> Response:
 
 
 def _report_css() -> str:
-    try:
-        from storytrace.dossier.html import report_css  # type: ignore[attr-defined]
-    except ImportError:
-        return ""
-    return str(report_css())
+    from storytrace.dossier.html import report_css
+
+    return report_css()
 
 
 def _article_rows(dossier: Dossier) -> list[Article]:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 
-import jinja2
-
+from storytrace.dossier.html import render_story_html, sentence_anchor
 from storytrace.records import Article, ArticleFacts, Dossier, SentenceRef, Story
 
 
@@ -29,6 +26,7 @@ def _all_sentences(ref: SentenceRef | None) -> list[int]:
 @dataclass
 class Sentence:
     index: int
+    anchor: str  # the report's anchor for this sentence, so /articles/<id>#<anchor> and the report agree
     text: str
     marks: list[str] = field(default_factory=list)  # css classes: copied, paraphrased, quote, off-topic, contested
     notes: list[str] = field(default_factory=list)  # why each mark, shown as the title
@@ -43,7 +41,9 @@ class ArticleView:
 
 def article_view(article: Article, facts: ArticleFacts, stories: Sequence[Story]) -> ArticleView:
     """The article's sentences, grouped in paragraphs, each marked with what the stories found about it."""
-    sentences = [Sentence(i, article.text[s:e]) for i, (s, e) in enumerate(article.sentences)]
+    sentences = [
+        Sentence(i, sentence_anchor(article.id, i), article.text[s:e]) for i, (s, e) in enumerate(article.sentences)
+    ]
 
     def mark(ref: SentenceRef | None, css: str, note: str) -> None:
         for i in _all_sentences(ref):
@@ -84,23 +84,6 @@ def article_view(article: Article, facts: ArticleFacts, stories: Sequence[Story]
 
 
 def story_fragment(dossier: Dossier, story_id: str) -> str:
-    """The report's views of one story as an HTML fragment (escaped by its renderer)."""
-    try:
-        from storytrace.dossier.html import render_story_html  # type: ignore[attr-defined]
-    except ImportError:
-        return _fallback_fragment(dossier, story_id)
-    return str(render_story_html(dossier, story_id))
-
-
-@functools.lru_cache(maxsize=1)
-def _fallback_env() -> jinja2.Environment:
-    loader = jinja2.FileSystemLoader(str(resources.files("storytrace.web").joinpath("templates")))
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
-    env.globals["first_sentence"] = first_sentence
-    return env
-
-
-def _fallback_fragment(dossier: Dossier, story_id: str) -> str:
-    story = next(s for s in dossier.stories if s.id == story_id)
-    names = {a.id: a.outlet or a.title or a.id for a in dossier.articles}
-    return _fallback_env().get_template("_story_sections.html").render(story=story, names=names)
+    """The report's views of one story (header, provenance map, claim matrix, conflicts, quotes, timeline,
+    off-topic, summary, articles) as an HTML fragment, escaped by the report's own autoescaping templates."""
+    return render_story_html(dossier, story_id)
