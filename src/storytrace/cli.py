@@ -100,7 +100,7 @@ def analyze(
         fail(str(exc))
         return
     for s in dossier.skipped:
-        err.print(f"skipped {s.origin}: {s.reason}", highlight=False, markup=False)
+        err.print(f"skipped {s.origin}: {s.reason}", highlight=False, markup=False, soft_wrap=True)
     if json_out:
         json_out.write_text(dossier_json(dossier), encoding="utf-8")
     if html_out:
