@@ -26,6 +26,31 @@ def corpus_dir() -> Path:
     return CORPUS
 
 
+@pytest.fixture(scope="session")
+def corpus_dossier():
+    """The example corpus analysed once per test session (the pipeline is deterministic, so tests can share it)."""
+    from storytrace.pipeline import analyze
+
+    return analyze([str(CORPUS)])
+
+
+@pytest.fixture(scope="session")
+def corpus_expected() -> dict:
+    import json
+
+    return json.loads((CORPUS / "EXPECTED.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def corpus_ids(corpus_dossier) -> dict[str, str]:
+    """EXPECTED.json file name -> article id in the corpus dossier."""
+    ids: dict[str, str] = {}
+    for article in corpus_dossier.articles:
+        for origin in article.origins:
+            ids[Path(origin.split("#", 1)[0]).name] = article.id
+    return ids
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """Say plainly which whole groups of tests were skipped, and why, so a green run is not mistaken for full."""
     skipped = terminalreporter.stats.get("skipped", [])
