@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from storytrace.ingest.clean import edit  # noqa: E402
-from storytrace.ingest.html import EXTRACT_SETTINGS, extract_body  # noqa: E402
+from storytrace.ingest.html import EXTRACT_SETTINGS, RESCUE_RATIO, extract_body  # noqa: E402
 
 DATA = Path(os.environ.get("STORYTRACE_DATA", ROOT.parent / "shared" / "data"))
 PUBLISHED = {
@@ -145,7 +145,7 @@ def main() -> int:
     t0 = time.perf_counter()
     figures = score(gold, run(pipeline, pages))
     seconds = time.perf_counter() - t0
-    details: dict[str, Any] = {"pages": len(pages), "seconds": round(seconds, 1), "settings": EXTRACT_SETTINGS}
+    details: dict[str, Any] = {"pages": len(pages), "seconds": round(seconds, 1), "settings": {**EXTRACT_SETTINGS, "rescue_ratio": RESCUE_RATIO}}
     if args.variants:
         details["variants"] = {name: score(gold, run(fn, pages)) for name, fn in variants().items()}
     out = ROOT / "bench" / "results" / "extract.json"
