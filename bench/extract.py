@@ -145,7 +145,11 @@ def main() -> int:
     t0 = time.perf_counter()
     figures = score(gold, run(pipeline, pages))
     seconds = time.perf_counter() - t0
-    details: dict[str, Any] = {"pages": len(pages), "seconds": round(seconds, 1), "settings": {**EXTRACT_SETTINGS, "rescue_ratio": RESCUE_RATIO}}
+    details: dict[str, Any] = {
+        "pages": len(pages),
+        "seconds": round(seconds, 1),
+        "settings": {**EXTRACT_SETTINGS, "rescue_ratio": RESCUE_RATIO},
+    }
     if args.variants:
         details["variants"] = {name: score(gold, run(fn, pages)) for name, fn in variants().items()}
     out = ROOT / "bench" / "results" / "extract.json"
