@@ -35,7 +35,8 @@ _CONTRACTIONS = [
     (re.compile(r"['’]d\b", re.I), " would"),
 ]
 MAX_FUNCTION_CHANGES = 2  # "a word or two that keep the meaning"
-MATCH_MIN_SIM = 0.5  # word-sequence similarity for two quotes to be versions of one another
+MATCH_MIN_SIM = 0.5
+MIN_FRAGMENT_CUT = 3  # words cut at an edge for a shorter quote to count as a fragment of the longer one  # word-sequence similarity for two quotes to be versions of one another
 
 
 def normalise(text: str) -> list[str]:
@@ -61,6 +62,19 @@ class Comparison:
     reason: str
 
 
+def _fv(w: str) -> str:
+    """ "lives"/"life", "wolves"/"wolf": the f/v plural."""
+    if w.endswith("ves"):
+        return w[:-3] + "f"
+    if w.endswith("fe"):
+        return w[:-2] + "f"
+    return w
+
+
+def _inflection(a: str, b: str) -> bool:
+    return stem(a) == stem(b) or _fv(a) == _fv(b)
+
+
 def _diff_ops(this: list[str], other: list[str]) -> list[tuple[str, list[str], list[str]]]:
     sm = difflib.SequenceMatcher(a=other, b=this, autojunk=False)
     return [(tag, other[i1:i2], this[j1:j2]) for tag, i1, i2, j1, j2 in sm.get_opcodes()]
@@ -71,10 +85,11 @@ def compare_quote(this_text: str, other_text: str) -> Comparison:
     this, other = normalise(this_text), normalise(other_text)
     ops = _diff_ops(this, other)
     # a partial quote of a longer statement: words only in the longer version at either end are not changes,
-    # unless what is cut is a negation (cutting "not" off the end changes the meaning)
-    while ops and ops[0][0] == "delete" and not any(is_negation(w) for w in ops[0][1]):
+    # unless what is cut is a negation (cutting "not" off the end changes the meaning) or only a word or two (a
+    # fragment quote takes a phrase; "we will win" -> "we will" is a change)
+    if ops and ops[0][0] == "delete" and len(ops[0][1]) >= MIN_FRAGMENT_CUT and not any(map(is_negation, ops[0][1])):
         ops = ops[1:]
-    while ops and ops[-1][0] == "delete" and not any(is_negation(w) for w in ops[-1][1]):
+    if ops and ops[-1][0] == "delete" and len(ops[-1][1]) >= MIN_FRAGMENT_CUT and not any(map(is_negation, ops[-1][1])):
         ops = ops[:-1]
     diff: list[DiffOp] = []
     function_changes = 0
@@ -102,7 +117,7 @@ def compare_quote(this_text: str, other_text: str) -> Comparison:
             continue
         o = [w for w in old_w if not is_negation(w)]
         n = [w for w in new_w if not is_negation(w)]
-        if tag == "replace" and len(o) == len(n) and all(stem(a) == stem(b) for a, b in zip(o, n, strict=True)):
+        if tag == "replace" and len(o) == len(n) and all(_inflection(a, b) for a, b in zip(o, n, strict=True)):
             function_changes += len(o)  # "ship"/"ships": an inflection, not a new word
             continue
         for w in o + n:

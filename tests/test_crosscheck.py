@@ -1,0 +1,322 @@
+"""Cross-check on small stories written from real-style news sentences: real embeddings, real stage code.
+
+The claims/reuse stages are not used here (these tests pin the cross-check's own rules); the facts are built by
+hand the way the claims stage records them. The end-to-end test over examples/harbour-fire is in
+test_crosscheck_example.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storytrace.crosscheck import crosscheck
+from storytrace.crosscheck.quotes import compare_quote
+from storytrace.embed import embed
+from storytrace.ingest.sentences import split_sentences
+from storytrace.records import (
+    Article,
+    ArticleClaim,
+    ArticleFacts,
+    ArticleQuote,
+    DateMention,
+    Entity,
+    EventOrder,
+    NumberMention,
+    Reuse,
+    StoryFindings,
+    StoryGroup,
+)
+from storytrace.reuse import source_groups
+
+_NUM = re.compile(r"(?i)\b(more than a dozen|about [\d,]+|\d[\d,]*)\s+(\w+)")
+
+
+def _numbers(text: str, offset: int) -> list[NumberMention]:
+    out = []
+    for m in _NUM.finditer(text):
+        t = m.group(1)
+        if t.lower() == "more than a dozen":
+            low, high = 13.0, None
+        elif t.lower().startswith("about"):
+            v = float(t[6:].replace(",", ""))
+            low, high = v * 0.9, v * 1.1
+        else:
+            low = high = float(t.replace(",", ""))
+        out.append(NumberMention(t, low, high, m.group(2), offset + m.start(1), offset + m.end(1)))
+    return out
+
+
+def make(aid, text, outlet, published, dates=None, quotes=(), entities=(), order=()):
+    """An Article and its ArticleFacts: one claim per sentence, numbers and given dates attached."""
+    a = Article(id=aid, origin=f"{aid}.txt", origins=[f"{aid}.txt"], text=text, outlet=outlet, published=published)
+    a.sentences = split_sentences(text)
+    a.paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    claims = []
+    for i, (s, e) in enumerate(a.sentences):
+        t = text[s:e]
+        ds = [DateMention(k, v, p) for k, (v, p) in (dates or {}).items() if k in t]
+        claims.append(ArticleClaim(id=f"{aid}:c{i}", article=aid, sentence=i, text=t, numbers=_numbers(t, s), dates=ds))
+    qs = []
+    for n, (qt, speaker) in enumerate(quotes):
+        start = text.index(qt)
+        si = next(i for i, (s, e) in enumerate(a.sentences) if s <= start < e)
+        qs.append(
+            ArticleQuote(
+                id=f"{aid}:q{n}",
+                article=aid,
+                sentence=si,
+                text=qt,
+                start=start,
+                end=start + len(qt),
+                speaker=speaker,
+                speaker_key=speaker.lower(),
+                cue="said",
+            )
+        )
+    ents = [Entity(text=t, label="PERSON", sentence=s, start=0, end=0, key=t.lower(), role=r) for t, s, r in entities]
+    orders = [
+        EventOrder(article=aid, before=f"{aid}:c{b}", after=f"{aid}:c{f}", cue="before", sentence=b) for b, f in order
+    ]
+    return a, ArticleFacts(article=aid, claims=claims, quotes=qs, entities=ents, order=orders)
+
+
+def run(made, reuse=()) -> tuple[StoryFindings, dict[str, Article]]:
+    articles = {a.id: a for a, _ in made}
+    facts = {f.article: f for _, f in made}
+    vectors = {a.id: embed([a.sentence_text(i) for i in range(len(a.sentences))]) for a in articles.values()}
+    groups = source_groups(list(articles), list(reuse))
+    story = StoryGroup(id="s1", headline="test", articles=list(articles))
+    return crosscheck(story, articles, facts, vectors, list(reuse), groups), articles
+
+
+QUOTE = "We lost the north quay, but nobody lost their life,"
+WIRE = (
+    "A fire swept through a warehouse at the Port of Dunmore on Tuesday night, injuring 17 firefighters.\n"
+    "Harbour master Ellen Marsh said the blaze started in a storage shed shortly after 9 p.m.\n"
+    f'"{QUOTE}" Marsh said.\n'
+    "The port will reopen next week, officials said.\n"
+    "About 4,000 tonnes of grain were destroyed."
+)
+REWRITE = (
+    "More than a dozen firefighters were hurt when flames tore through a Port of Dunmore warehouse on Tuesday.\n"
+    "The blaze began in a storage shed just after 9 p.m., according to harbour master Ellen Marsh.\n"
+    '"We lost the north quay, but nobody lost their lives," Marsh said.\n'
+    "Investigators suspect arson, the paper has learned."
+)
+INDEPENDENT = (
+    "12 firefighters were injured in Tuesday's warehouse fire at Dunmore port, the fire service said.\n"
+    "Some 4,100 tonnes of grain were lost in the blaze.\n"
+    "The port has reopened, the operator said on Thursday.\n"
+    '"We lost the north quay and the cranes, but nobody lost their life," Marsh told reporters.\n'
+    "In other news, the city council approved a new budget for school lunches and bicycle lanes."
+)
+DATES = {
+    "on Tuesday": ("2024-05-07", "day"),
+    "Tuesday night": ("2024-05-07", "day"),
+    "on Thursday": ("2024-05-09", "day"),
+}
+
+
+@pytest.fixture(scope="module")
+def harbour() -> tuple[StoryFindings, dict[str, Article]]:
+    made = [
+        make("wire", WIRE, "Wire", "2024-05-08", DATES, quotes=[(QUOTE, "Ellen Marsh")]),
+        make("copy", WIRE, "Copy Gazette", "2024-05-08", DATES, quotes=[(QUOTE, "Ellen Marsh")]),
+        make(
+            "rewrite",
+            REWRITE,
+            "Rewrite Post",
+            "2024-05-09",
+            DATES,
+            quotes=[("We lost the north quay, but nobody lost their lives,", "Ellen Marsh")],
+        ),
+        make(
+            "indep",
+            INDEPENDENT,
+            "Independent",
+            "2024-05-10",
+            DATES,
+            quotes=[("We lost the north quay and the cranes, but nobody lost their life,", "Ellen Marsh")],
+        ),
+    ]
+    reuse = [Reuse("wire", "copy", "copy", 1.0), Reuse("wire", "rewrite", "rewrite", 0.8)]
+    return run(made, reuse)
+
+
+def _claim(findings: StoryFindings, article: str, contains: str):
+    for c in findings.claims:
+        for m in c.mentions:
+            if m.article == article and contains in m.text:
+                return c
+    raise AssertionError(f"no claim in {article} containing {contains!r}")
+
+
+def test_corroboration_counts_source_groups_not_articles(harbour):
+    f, _ = harbour
+    grain = _claim(f, "wire", "4,000 tonnes")
+    assert {m.article for m in grain.mentions} == {"wire", "copy", "indep"}
+    assert grain.independent_sources == 2 and grain.status == "corroborated"
+    shed = _claim(f, "wire", "storage shed")  # wire, its copy and its rewrite: one source group
+    assert {m.article for m in shed.mentions} == {"wire", "copy", "rewrite"}
+    assert shed.independent_sources == 1 and shed.status == "single_source"
+
+
+def test_addition_in_rewrite_is_flagged_and_supported_claim_is_not(harbour):
+    f, _ = harbour
+    assert _claim(f, "rewrite", "suspect arson").status == "unsupported_addition"
+    supported = _claim(f, "rewrite", "blaze began in a storage shed")
+    assert supported.status != "unsupported_addition"
+    assert "wire" in {m.article for m in supported.mentions}
+
+
+def test_number_conflict_and_compatible_vague_numbers(harbour):
+    f, _ = harbour
+    numbers = [x for x in f.conflicts if x.kind == "number"]
+    assert len(numbers) == 1
+    x = numbers[0]
+    assert x.severity == "high" and "17" in x.explanation and "12" in x.explanation
+    assert {"wire", "indep"} <= set(x.articles)
+    # "more than a dozen" agrees with 17, so the rewrite's lead is a mention of the wire's claim, not a conflict
+    assert _claim(f, "rewrite", "More than a dozen") is _claim(f, "wire", "17 firefighters")
+    # "about 4,000" and "4,100" tonnes can both hold
+    assert not any("4,100" in x.explanation for x in f.conflicts)
+
+
+def test_tense_conflict_is_low_severity(harbour):
+    f, _ = harbour
+    tense = [x for x in f.conflicts if x.kind == "tense"]
+    assert len(tense) == 1 and tense[0].severity == "low"
+    assert "will reopen next week" in tense[0].explanation and "has reopened" in tense[0].explanation
+
+
+def test_quotes_altered_close_and_single(harbour):
+    f, _ = harbour
+    by_article = {q.article: q for q in f.quotes}
+    assert by_article["indep"].fidelity == "altered"  # "and the cranes" inserted, against the earlier wire version
+    assert any(op.op == "+" and "cranes" in op.text for op in by_article["indep"].matches[0].diff)
+    assert by_article["rewrite"].fidelity == "close"  # "life" -> "lives": an inflection of the same word
+    assert by_article["wire"].fidelity == "single_source"
+
+
+def test_off_topic_padding_found_and_not_claimed(harbour):
+    f, _ = harbour
+    assert [o.article for o in f.off_topic] == ["indep"]
+    assert "city council approved" in f.off_topic[0].text
+    assert not any("city council" in m.text for c in f.claims for m in c.mentions)
+
+
+def test_timeline_in_order_with_citations(harbour):
+    f, _ = harbour
+    dates = [e.date for e in f.timeline]
+    assert dates == sorted(dates) and dates[0] == "2024-05-07"
+    for e in f.timeline:
+        assert e.claims and e.articles and e.precision == "day"
+
+
+def test_summary_lines_cite_articles_and_come_from_them(harbour):
+    f, articles = harbour
+    assert {s.section for s in f.summary} == {"corroborated", "contested"}
+    for line in f.summary:
+        assert line.articles and set(line.articles) <= set(articles)
+        if line.section == "corroborated":
+            assert any(line.text in " ".join(a.text.split()) for a in articles.values())
+
+
+def test_date_negation_entity_and_order_conflicts():
+    a_text = (
+        "The ferry terminal closed on Monday after the storm damaged the pier.\n"
+        "The council has closed the harbour road to all traffic.\n"
+        "Fire chief Ana Ruiz said crews worked through the night.\n"
+        "Workers were evacuated from the fuel depot.\n"
+        "An explosion then shook the fuel depot."
+    )
+    b_text = (
+        "The ferry terminal closed on Wednesday after the storm damaged the pier.\n"
+        "The council has not closed the harbour road to traffic.\n"
+        "Fire chief Tom Berg said his crews worked through the night.\n"
+        "An explosion shook the fuel depot.\n"
+        "Later, workers were evacuated from the fuel depot."
+    )
+    made = [
+        make(
+            "a",
+            a_text,
+            "Alpha",
+            "2024-05-09",
+            {"on Monday": ("2024-05-06", "day")},
+            entities=[("Ana Ruiz", 2, "fire chief")],
+            order=[(3, 4)],
+        ),
+        make(
+            "b",
+            b_text,
+            "Beta",
+            "2024-05-09",
+            {"on Wednesday": ("2024-05-08", "day")},
+            entities=[("Tom Berg", 2, "fire chief")],
+            order=[(3, 4)],
+        ),
+    ]
+    f, _ = run(made)
+    kinds = sorted(x.kind for x in f.conflicts)
+    assert kinds == ["date", "entity", "negation", "order"]
+    for x in f.conflicts:
+        assert x.severity == "high" and sorted(x.articles) == ["a", "b"] and len(x.sides) >= 2
+        assert "Alpha" in x.explanation and "Beta" in x.explanation
+
+
+def test_rewording_that_keeps_every_detail_is_not_a_conflict():
+    made = [
+        make(
+            "a", "More than a dozen firefighters were injured in the blaze on Tuesday.\nThe port stays shut.", "A", None
+        ),
+        make(
+            "b",
+            "Seventeen firefighters, 17 in all, were injured in Tuesday's blaze.\nThe port remains shut.",
+            "B",
+            None,
+        ),
+    ]
+    f, _ = run(made)
+    assert f.conflicts == []
+
+
+@pytest.mark.parametrize(
+    ("version", "verdict"),
+    [
+        ("We lost the north quay, but nobody lost their life.", "same"),
+        ("we lost the North Quay but nobody lost their life", "same"),
+        ("We lost the ... quay, but nobody lost their life", "close"),
+        ("We lost a north quay, but nobody lost their life", "close"),
+        ("We lost the south quay, but nobody lost their life", "altered"),
+        ("We lost the north quay, but somebody lost their life", "altered"),
+        ("We did not lose the north quay, and nobody lost their life", "altered"),
+        ("The north quay is gone, yet no lives were lost", "altered"),
+    ],
+)
+def test_compare_quote(version, verdict):
+    assert compare_quote(version, "We lost the north quay, but nobody lost their life").verdict == verdict
+
+
+_WORDS = st.lists(
+    st.sampled_from(["port", "fire", "crews", "quay", "we", "lost", "the", "north", "grain"]), min_size=3, max_size=12
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_WORDS)
+def test_quote_same_under_case_and_punctuation(ws):
+    text = " ".join(ws)
+    assert compare_quote(text.upper() + ".", text).verdict == "same"
+
+
+@settings(max_examples=60, deadline=None)
+@given(_WORDS, st.integers(min_value=0, max_value=20))
+def test_quote_with_added_negation_is_altered(ws, pos):
+    text = " ".join(ws)
+    changed = ws[: pos % len(ws)] + ["not"] + ws[pos % len(ws) :]
+    assert compare_quote(" ".join(changed), text).verdict == "altered"
