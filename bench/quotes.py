@@ -94,13 +94,13 @@ def token_set(text: str, pieces: list[tuple[int, int]]) -> set[int]:
     return {a + m.start() for a, b in pieces for m in WORD.finditer(text[a:b])}
 
 
-def load_split(split: str, limit: int | None) -> list[tuple[str, str, list[Attribution]]]:
+def load_split(split: str, limit: int | None, step: int = 1) -> list[tuple[str, str, list[Attribution]]]:
     base = DATA / split
     anns: dict[str, list[Path]] = {}
     for f in sorted((base / "attributions").glob("*.ann")):
         anns.setdefault(f.name.rsplit("_", 1)[0], []).append(f)
     out = []
-    for name in sorted(anns)[:limit]:
+    for name in sorted(anns)[::step][:limit]:
         text = (base / "text" / f"{name}.txt").read_text(encoding="utf-8")
         out.append((name, text, parse_ann(anns[name][0])))
     return out
@@ -119,7 +119,7 @@ def _parse(split: str, limit: int | None, texts: list[str], sents: list) -> list
 
     from storytrace.nlp import load_nlp
 
-    path = Path(cache_dir) / f"{split}-{limit}.spacy"
+    path = Path(cache_dir) / f"{split}-{limit}-{len(texts)}.spacy"
     if path.exists():
         return list(DocBin().from_disk(path).get_docs(load_nlp().vocab))
     docs = list(parse_texts(texts, sents, batch_size=16))
@@ -127,8 +127,8 @@ def _parse(split: str, limit: int | None, texts: list[str], sents: list) -> list
     return docs
 
 
-def score(split: str, limit: int | None = None, errors: Path | None = None) -> dict[str, float | int]:
-    arts = load_split(split, limit)
+def score(split: str, limit: int | None = None, errors: Path | None = None, step: int = 1) -> dict[str, float | int]:
+    arts = load_split(split, limit, step)
     sents = [split_sentences(t) for _, t, _ in arts]
     t0 = time.perf_counter()
     docs = _parse(split, limit, [t for _, t, _ in arts], sents)
@@ -173,7 +173,7 @@ def score(split: str, limit: int | None = None, errors: Path | None = None) -> d
                     err_lines.append(f"FN {name}: {' || '.join(text[a:b] for a, b in g.content)[:300]!r}")
             for j, grp in enumerate(preds):
                 if j not in used_p:
-                    a, b = grp[0].outer
+                    a = grp[0].outer[0]
                     ctx = text[max(0, a - 80) : min(len(text), grp[-1].outer[1] + 60)]
                     err_lines.append(f"FP {name}: {ctx!r}")
     if errors:

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
+from conftest import CORPUS
 from storytrace.claims import extract_facts, link_entities
 from storytrace.ingest import read_inputs
 from storytrace.records import Article, ArticleFacts
-from conftest import CORPUS
 
 EXPECTED = CORPUS / "EXPECTED.json"
 pytestmark = pytest.mark.skipif(not EXPECTED.exists(), reason="examples/harbour-fire/EXPECTED.json not written yet")
@@ -47,7 +47,7 @@ def _article(corpus, item):
 
 @pytest.mark.parametrize("item", _expected("quotes"), ids=lambda i: f"{i['file']}:{i['text'][:30]}")
 def test_expected_quote(corpus, item):
-    article, facts = _article(corpus, item)
+    _, facts = _article(corpus, item)
     want = _norm(item["text"]).replace("...", "…")
     hits = [q for q in facts.quotes if want in _norm(q.text).replace("...", "…") or _norm(q.text) in want]
     assert hits, f"quote not found: {item['text']!r}; got {[q.text for q in facts.quotes]}"
@@ -58,7 +58,7 @@ def test_expected_quote(corpus, item):
 
 @pytest.mark.parametrize("item", _expected("numbers"), ids=lambda i: f"{i['file']}:{i['text']}")
 def test_expected_number(corpus, item):
-    article, facts = _article(corpus, item)
+    _, facts = _article(corpus, item)
     nums = [n for c in facts.claims for n in c.numbers]
     hits = [n for n in nums if _norm(n.text) in _norm(item["text"]) or _norm(item["text"]) in _norm(n.text)]
     assert hits, f"number not found: {item['text']!r}; got {[n.text for n in nums]}"
@@ -69,7 +69,7 @@ def test_expected_number(corpus, item):
 
 @pytest.mark.parametrize("item", _expected("dates"), ids=lambda i: f"{i['file']}:{i['text']}")
 def test_expected_date(corpus, item):
-    article, facts = _article(corpus, item)
+    _, facts = _article(corpus, item)
     dates = [d for c in facts.claims for d in c.dates]
     hits = [d for d in dates if _norm(d.text) in _norm(item["text"])]
     assert hits, f"date not found: {item['text']!r}; got {[d.text for d in dates]}"

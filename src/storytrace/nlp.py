@@ -56,7 +56,7 @@ def _with_sentences(nlp: Language, text: str, spans: Sequence[Span]) -> Doc:
             first = True
         if tok.is_space and first:
             # leading whitespace of a sentence: leave the start for its first real token
-            tok.is_sent_start = False if tok.i else True
+            tok.is_sent_start = not tok.i
             continue
         tok.is_sent_start = first or tok.i == 0
         first = False

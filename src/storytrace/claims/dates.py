@@ -38,7 +38,7 @@ _MONTHS = {
             ("october", "oct"),
             ("november", "nov"),
             ("december", "dec"),
-        ]  # fmt: skip
+        ]
     )
     for m in ms
 }
@@ -56,7 +56,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rel_month", re.compile(r"\b(?P<w>(?:earlier|later)\s+this\s+month|this\s+month|last\s+month|next\s+month)\b", re.I)),
     ("rel_year", re.compile(r"\b(?P<w>last\s+year|next\s+year|this\s+year)\b", re.I)),
     ("weekday", re.compile(rf"\b(?:(?P<mod>last|next|this|on|this\s+coming|on\s+the\s+night\s+of)\s+)?(?P<wd>{_WD}){_PART}\b", re.I)),
-    ("month", re.compile(rf"\b(?P<mod>(?i:in|last|next|this|early|late|since)|mid-)\s*(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)\b")),
+    ("month", re.compile(r"\b(?P<mod>(?i:in|last|next|this|early|late|since)|mid-)\s*(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)\b")),
 ]  # fmt: skip
 _FUTURE = re.compile(
     r"\b(will|won't|shall|'ll|is set to|are set to|is expected to|are expected to|is scheduled|are scheduled|"

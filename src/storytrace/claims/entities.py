@@ -32,18 +32,138 @@ __all__ = ["ArticleEntities", "article_entities", "entity_key", "link_entities"]
 
 KEEP_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"})
 HONORIFICS = frozenset(
-    "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady sen sen. rep rep. gov gov. gen gen. col col. "
-    "capt capt. lt lt. sgt sgt. rev rev. fr fr. president senator governor mayor minister chancellor judge justice "
-    "chief inspector detective officer councillor councilor commissioner secretary director captain sheriff".split()
+    [
+        "mr",
+        "mr.",
+        "mrs",
+        "mrs.",
+        "ms",
+        "ms.",
+        "miss",
+        "dr",
+        "dr.",
+        "prof",
+        "prof.",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "sen",
+        "sen.",
+        "rep",
+        "rep.",
+        "gov",
+        "gov.",
+        "gen",
+        "gen.",
+        "col",
+        "col.",
+        "capt",
+        "capt.",
+        "lt",
+        "lt.",
+        "sgt",
+        "sgt.",
+        "rev",
+        "rev.",
+        "fr",
+        "fr.",
+        "president",
+        "senator",
+        "governor",
+        "mayor",
+        "minister",
+        "chancellor",
+        "judge",
+        "justice",
+        "chief",
+        "inspector",
+        "detective",
+        "officer",
+        "councillor",
+        "councilor",
+        "commissioner",
+        "secretary",
+        "director",
+        "captain",
+        "sheriff",
+    ]
 )
 PERSON_ROLES = frozenset(
-    """director chief minister spokesman spokeswoman spokesperson official officer mayor governor president secretary
-    commissioner manager captain inspector chairman chairwoman chair head leader executive ceo founder owner
-    superintendent sheriff judge prosecutor attorney lawyer senator councillor councilor adviser advisor analyst
-    economist expert researcher scientist professor doctor surgeon nurse witness resident survivor firefighter
-    engineer coordinator administrator commander general admiral ambassador envoy negotiator treasurer representative
-    harbourmaster harbormaster captain skipper sailor dockworker worker steward organiser organizer activist
-    campaigner""".split()
+    [
+        "director",
+        "chief",
+        "minister",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "official",
+        "officer",
+        "mayor",
+        "governor",
+        "president",
+        "secretary",
+        "commissioner",
+        "manager",
+        "captain",
+        "inspector",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "head",
+        "leader",
+        "executive",
+        "ceo",
+        "founder",
+        "owner",
+        "superintendent",
+        "sheriff",
+        "judge",
+        "prosecutor",
+        "attorney",
+        "lawyer",
+        "senator",
+        "councillor",
+        "councilor",
+        "adviser",
+        "advisor",
+        "analyst",
+        "economist",
+        "expert",
+        "researcher",
+        "scientist",
+        "professor",
+        "doctor",
+        "surgeon",
+        "nurse",
+        "witness",
+        "resident",
+        "survivor",
+        "firefighter",
+        "engineer",
+        "coordinator",
+        "administrator",
+        "commander",
+        "general",
+        "admiral",
+        "ambassador",
+        "envoy",
+        "negotiator",
+        "treasurer",
+        "representative",
+        "harbourmaster",
+        "harbormaster",
+        "captain",
+        "skipper",
+        "sailor",
+        "dockworker",
+        "worker",
+        "steward",
+        "organiser",
+        "organizer",
+        "activist",
+        "campaigner",
+    ]
 )
 _FEMALE = frozenset({"ms", "ms.", "mrs", "mrs.", "miss", "dame", "lady"})
 _MALE = frozenset({"mr", "mr.", "sir", "lord"})
@@ -194,7 +314,7 @@ def _roles_of(doc: Doc, ent_start: int, ent_end: int) -> list[str]:
             head = tok
             break
     # title words before the name inside the same noun phrase
-    left = []
+    left: list[Token] = []
     i = ent_start - 1
     while i >= 0 and ent_start - i <= 5:
         t = doc[i]
@@ -285,8 +405,8 @@ def article_entities(doc: Doc, sentences: Sequence[Span]) -> ArticleEntities:
         if root.pos_ != "NOUN" or root.ent_type_ or chunk[0].lower_ not in ("the", "a", "an", "this"):
             continue
         role = _role_phrase(root)
-        name = out.by_role(role)
-        if name is None and root.lemma_.lower() not in PERSON_ROLES:
+        named = out.by_role(role)
+        if named is None and root.lemma_.lower() not in PERSON_ROLES:
             continue
         out.entities.append(
             Entity(
@@ -295,12 +415,12 @@ def article_entities(doc: Doc, sentences: Sequence[Span]) -> ArticleEntities:
                 sentence=max(0, sentence_index(sentences, chunk.start_char)),
                 start=chunk.start_char,
                 end=chunk.end_char,
-                key=name,
+                key=named,
                 role=role,
             )
         )
-        if name:
-            out.mention_name[root.i] = name
+        if named:
+            out.mention_name[root.i] = named
     out.entities.sort(key=lambda e: (e.start, e.end))
     return out
 
@@ -330,7 +450,7 @@ def link_entities(facts_list: Sequence[ArticleFacts]) -> None:
                 for r in e.role.split("; "):
                     roles.setdefault(r, set()).add(full[e.key.lower()])
     names = {key: name for name, key in full.items()}
-    display = {}
+    display: dict[str, str] = {}
     for facts in facts_list:
         for e in facts.entities:
             if e.label == "PERSON" and e.key and e.key.lower() in full:

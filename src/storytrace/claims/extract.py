@@ -21,7 +21,8 @@ from storytrace.options import ClaimOptions
 from storytrace.records import Article, ArticleClaim, ArticleFacts, ArticleQuote, EventOrder, SentenceRef, Span
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span as SpacySpan, Token
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 __all__ = ["extract_facts", "facts_for_doc"]
 
@@ -31,10 +32,12 @@ _BOILERPLATE = re.compile(
     r"contact the author|\(c\)|©)|contributed to this report|all rights reserved",
     re.I,
 )
-_POSSIBLE = frozenset("may might could possibly perhaps likely unlikely probably reportedly allegedly".split())
+_POSSIBLE = frozenset(
+    ["may", "might", "could", "possibly", "perhaps", "likely", "unlikely", "probably", "reportedly", "allegedly"]
+)
 _PLANNED_AUX = frozenset({"will", "'ll", "shall", "wo"})
-_PLANNED_VERBS = frozenset("plan intend aim schedule expect set due prepare propose".split())
-_NEG_VERBS = frozenset("deny refuse reject dismiss rule".split())
+_PLANNED_VERBS = frozenset(["plan", "intend", "aim", "schedule", "expect", "set", "due", "prepare", "propose"])
+_NEG_VERBS = frozenset(["deny", "refuse", "reject", "dismiss", "rule"])
 _ORDER_START = {
     "then": "then",
     "later": "later",
@@ -77,6 +80,19 @@ def _speaker_name(ents: ArticleEntities, doc: Doc, head: Token | None, quoted: S
     name = ents.name_for_token(doc, head, quoted)
     if name:
         return name
+    if head.pos_ == "PROPN":
+        # a surname whose full name spaCy tagged as something other than a person
+        full = {
+            e.text for e in doc.ents if len(e) >= 2 and e[-1].text == head.text and all(t.pos_ == "PROPN" for t in e)
+        }
+        if not full:
+            full = {
+                f"{t.nbor(-1).text} {t.text}"
+                for t in doc
+                if t.text == head.text and t.i > 0 and t.nbor(-1).pos_ == "PROPN" and t.nbor(-1).dep_ == "compound"
+            }
+        if len(full) == 1:
+            return next(iter(full))
     phrase = speaker_phrase(doc, head)
     text = phrase.text.strip()
     return text or None
@@ -220,10 +236,10 @@ def facts_for_doc(article: Article, doc: Doc) -> ArticleFacts:
         attributed_to: str | None = None
         kind = "fact"
         content_root = root
-        q = direct_by_sentence.get(i)
-        if q is not None:
+        dq = direct_by_sentence.get(i)
+        if dq is not None:
             # a quote sentence: the claim is what the speaker said
-            head = doc[q.speaker_head] if q.speaker_head is not None else None
+            head = doc[dq.speaker_head] if dq.speaker_head is not None else None
             attributed_to = _speaker_name(ents, doc, head, quoted)
             kind = "attributed"
         elif root.lemma_.lower() in SPEECH_VERBS or root.lemma_.lower() in ("accord",):
@@ -265,8 +281,8 @@ def facts_for_doc(article: Article, doc: Doc) -> ArticleFacts:
             article=article.id,
             sentence=i,
             text=stext,
-            subject=_subject(content_root) if q is None else attributed_to,
-            action=_action(content_root) if q is None else root.lemma_.lower(),
+            subject=_subject(content_root) if dq is None else attributed_to,
+            action=_action(content_root) if dq is None else root.lemma_.lower(),
             when=dates[0].text if dates else None,
             where=where,
             numbers=numbers,

@@ -49,12 +49,80 @@ _PATTERN = re.compile(rf"(?<![\w.$:/])(?:(?P<hedge>{_HEDGE})\s+)?(?P<core>{_CORE
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _COUNT_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _STOP_COUNT = frozenset(
-    "a an the of and or to in on at by for with from was were is are has have had will would said says that "
-    "this these those it its their his her who which than as per".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "was",
+        "were",
+        "is",
+        "are",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "said",
+        "says",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "his",
+        "her",
+        "who",
+        "which",
+        "than",
+        "as",
+        "per",
+    ]
 )
 _TIME_WORDS = frozenset(
-    "a.m. p.m. am pm o'clock january february march april may june july august september october november "
-    "december jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    [
+        "a.m.",
+        "p.m.",
+        "am",
+        "pm",
+        "o'clock",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
 )
 
 
@@ -93,6 +161,8 @@ def parse_quantity(hedge: str | None, core: str) -> Quantity | None:
     c = re.sub(r"\s*(%|percent|per cent)$", "", c).strip()
     money = c.startswith("$")
     c = c.lstrip("$")
+    low: float | None
+    high: float | None
     if c in _VAGUE:
         low, high = _VAGUE[c]
     elif c in ("two dozen", "three dozen", "half a dozen"):
@@ -117,7 +187,8 @@ def parse_quantity(hedge: str | None, core: str) -> Quantity | None:
     _ = money
     h = (hedge or "").lower()
     if h:
-        base_lo, base_hi = low, high
+        base_lo: float = low if low is not None else 0.0
+        base_hi: float = high if high is not None else 0.0
         if h in ("more than", "over", "upwards of", "in excess of", "just over", "well over"):
             # "more than a dozen" -> 13: the next whole number above an integer, else a hair above
             low = base_hi + 1 if float(base_hi).is_integer() and base_hi >= 1 and not percent else base_hi * 1.0001
@@ -164,7 +235,9 @@ def _counts(text: str, end: int, percent: bool, verbs: frozenset[int] | None) ->
                 continue
             break
         words.append(w)
-        if len(words) >= 5:
+        if len(words) >= 5 or (not percent and len(lw) > 3 and lw.endswith("s") and not lw.endswith("ss")):
+            break  # the counted noun is usually the first plural: '17 ships', '300 crew members'
+        if not percent and len(words) >= 3:
             break
     while words and words[-1].lower() in _STOP_COUNT:
         words.pop()
@@ -204,10 +277,8 @@ def find_numbers(
         q = parse_quantity(m.group("hedge"), core)
         if q is None:
             continue
-        if (
-            core.lower() == "some"
-            or (m.group("hedge") or "").lower() == "some"
-            and not re.search(r"\d|" + _NUMWORD, core, re.I)
+        if core.lower() == "some" or (
+            (m.group("hedge") or "").lower() == "some" and not re.search(r"\d|" + _NUMWORD, core, re.I)
         ):
             continue
         out.append(

@@ -27,19 +27,129 @@ from storytrace.nlp import sentence_index
 from storytrace.records import Span
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span as SpacySpan, Token
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 __all__ = ["SPEECH_VERBS", "FoundQuote", "find_quotes", "speaker_phrase"]
 
 SPEECH_VERBS = frozenset(
-    """say tell add write tweet post ask answer reply respond explain note insist argue claim state declare announce
-    warn recall continue conclude joke quip shout exclaim acknowledge admit suggest complain remark observe comment
-    testify urge predict promise vow boast emphasize emphasise stress caution concede counter contend maintain agree
-    proclaim report confirm deny blog text email mutter whisper yell scream chant read repeat retort assert allege
-    lament muse wonder pledge plead demand offer reason laugh sigh recount charge put quote cite describe begin
-    tout point thunder rail fire snap scoff mock quip brag gush crow marvel opine posit interject counsel advise
-    instruct order rule write blast slam criticize criticise praise hail welcome reiterate clarify elaborate
-    wrote""".split()
+    [
+        "say",
+        "tell",
+        "add",
+        "write",
+        "tweet",
+        "post",
+        "ask",
+        "answer",
+        "reply",
+        "respond",
+        "explain",
+        "note",
+        "insist",
+        "argue",
+        "claim",
+        "state",
+        "declare",
+        "announce",
+        "warn",
+        "recall",
+        "continue",
+        "conclude",
+        "joke",
+        "quip",
+        "shout",
+        "exclaim",
+        "acknowledge",
+        "admit",
+        "suggest",
+        "complain",
+        "remark",
+        "observe",
+        "comment",
+        "testify",
+        "urge",
+        "predict",
+        "promise",
+        "vow",
+        "boast",
+        "emphasize",
+        "emphasise",
+        "stress",
+        "caution",
+        "concede",
+        "counter",
+        "contend",
+        "maintain",
+        "agree",
+        "proclaim",
+        "report",
+        "confirm",
+        "deny",
+        "blog",
+        "text",
+        "email",
+        "mutter",
+        "whisper",
+        "yell",
+        "scream",
+        "chant",
+        "read",
+        "repeat",
+        "retort",
+        "assert",
+        "allege",
+        "lament",
+        "muse",
+        "wonder",
+        "pledge",
+        "plead",
+        "demand",
+        "offer",
+        "reason",
+        "laugh",
+        "sigh",
+        "recount",
+        "charge",
+        "put",
+        "quote",
+        "cite",
+        "describe",
+        "begin",
+        "tout",
+        "point",
+        "thunder",
+        "rail",
+        "fire",
+        "snap",
+        "scoff",
+        "mock",
+        "quip",
+        "brag",
+        "gush",
+        "crow",
+        "marvel",
+        "opine",
+        "posit",
+        "interject",
+        "counsel",
+        "advise",
+        "instruct",
+        "order",
+        "rule",
+        "write",
+        "blast",
+        "slam",
+        "criticize",
+        "criticise",
+        "praise",
+        "hail",
+        "welcome",
+        "reiterate",
+        "clarify",
+        "elaborate",
+        "wrote",
+    ]
 )
 _OPEN = "“„«"
 _CLOSE = "”»"
@@ -47,12 +157,53 @@ _MARKS = set('"' + _OPEN + _CLOSE)
 _OPENERS_BEFORE = set(" \t\n([{—–-/:")
 _WORD = re.compile(r"\w+")
 _RECIPIENTS = frozenset(
-    "reporters journalists crowd audience supporters press interviewer host viewers listeners voters".split()
+    [
+        "reporters",
+        "journalists",
+        "crowd",
+        "audience",
+        "supporters",
+        "press",
+        "interviewer",
+        "host",
+        "viewers",
+        "listeners",
+        "voters",
+    ]
 )
 _CUE_PREP_OBJECTS = frozenset(
-    """statement interview post tweet email e-mail letter release twitter facebook instagram x radio television tv
-    conference speech rally address message video note memo op-ed column blog show program programme
-    appearance""".split()
+    [
+        "statement",
+        "interview",
+        "post",
+        "tweet",
+        "email",
+        "e-mail",
+        "letter",
+        "release",
+        "twitter",
+        "facebook",
+        "instagram",
+        "x",
+        "radio",
+        "television",
+        "tv",
+        "conference",
+        "speech",
+        "rally",
+        "address",
+        "message",
+        "video",
+        "note",
+        "memo",
+        "op-ed",
+        "column",
+        "blog",
+        "show",
+        "program",
+        "programme",
+        "appearance",
+    ]
 )
 
 
@@ -284,16 +435,43 @@ def _before_frame(doc: Doc, toks: list[Token]) -> _Binding | None:
     if last == ":":
         # 'She then addressed the supporters again: “...”'
         for t in reversed(toks):
-            if t.pos_ == "VERB" and t.dep_ in ("ROOT", "conj"):
+            if t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
                 return _bind(doc, t)
     return None
 
 
 _EXPRESSIVE = SPEECH_VERBS | frozenset(
-    """call label dub term brand title entitle read chant yell shout echo mouth sing cry scream tweet thank promote
-    denounce blast slam hail describe deem""".split()
+    [
+        "call",
+        "label",
+        "dub",
+        "term",
+        "brand",
+        "title",
+        "entitle",
+        "read",
+        "chant",
+        "yell",
+        "shout",
+        "echo",
+        "mouth",
+        "sing",
+        "cry",
+        "scream",
+        "tweet",
+        "thank",
+        "promote",
+        "denounce",
+        "blast",
+        "slam",
+        "hail",
+        "describe",
+        "deem",
+    ]
 )
-_SPEECH_NOUNS = frozenset("chant chants sign banner slogan headline message statement tweet words motto".split())
+_SPEECH_NOUNS = frozenset(
+    ["chant", "chants", "sign", "banner", "slogan", "headline", "message", "statement", "tweet", "words", "motto"]
+)
 
 
 def _governing_verb(doc: Doc, q: FoundQuote, before: list[Token], after: list[Token]) -> _Binding | None:
@@ -464,8 +642,10 @@ def _apply(q: FoundQuote, b: _Binding, quoted: Sequence[Span] = ()) -> None:
         doc = b.head.doc if b.head is not None else None
         if doc is None:
             return
-        sent = doc[doc.char_span(b.cue_span[0], b.cue_span[1], alignment_mode="expand").start].sent
-        head = _nearest_name(doc, sent.start_char, sent.end_char, b.cue_span[0], quoted)
+        cue_tokens = doc.char_span(b.cue_span[0], b.cue_span[1], alignment_mode="expand")
+        if cue_tokens is not None:
+            sent = doc[cue_tokens.start].sent
+            head = _nearest_name(doc, sent.start_char, sent.end_char, b.cue_span[0], quoted)
     if head is not None:
         _set_speaker(q, head)
 
@@ -487,10 +667,7 @@ def _previous_direct(found: list[FoundQuote], k: int, text: str, sentences: Sequ
 
 
 def _unquoted_sentence_between(text: str, sentences: Sequence[Span], lo: int, hi: int) -> bool:
-    for s, e in sentences:
-        if s >= lo and e <= hi and _WORD.search(text[s:e]):
-            return True
-    return False
+    return any(s >= lo and e <= hi and _WORD.search(text[s:e]) for s, e in sentences)
 
 
 def _adjacent(text: str, sentences: Sequence[Span], a: FoundQuote, b: FoundQuote) -> bool:

@@ -1,0 +1,82 @@
+"""Absolute and relative dates, resolved against the article's anchor date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storytrace.claims.dates import anchor_date, find_dates
+
+FRIDAY = dt.date(2025, 3, 14)
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def dates(sentence: str, anchor: dt.date | None = FRIDAY):
+    return find_dates(sentence, 0, len(sentence), anchor, "published" if anchor else None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "precision"),
+    [
+        ("The fire broke out on Tuesday night.", "Tuesday night", "2025-03-11", "day"),
+        ("Officials met Wednesday to review the damage.", "Wednesday", "2025-03-12", "day"),
+        ("The port will reopen on Monday.", "Monday", "2025-03-17", "day"),
+        ("The inquiry opens next Friday.", "next Friday", "2025-03-21", "day"),
+        ("The crane failed last Friday.", "last Friday", "2025-03-07", "day"),
+        ("Earlier this week the mayor visited the quay.", "Earlier this week", "2025-03-10", "week"),
+        ("Talks on compensation resume next week.", "next week", "2025-03-17", "week"),
+        ("Shipping volumes fell last month.", "last month", "2025-02", "month"),
+        ("The captain was questioned yesterday.", "yesterday", "2025-03-13", "day"),
+        ("The report was published on March 3, 2024.", "March 3, 2024", "2024-03-03", "day"),
+        ("The warehouse was inspected on 3 February.", "3 February", "2025-02-03", "day"),
+        ("The terminal opened in May 2019.", "May 2019", "2019-05", "month"),
+    ],
+)
+def test_resolved(sentence, text, value, precision):
+    found = dates(sentence)
+    assert [(d.text, d.value, d.precision) for d in found] == [(text, value, precision)]
+
+
+def test_unanchored_relative_date_has_no_value():
+    (d,) = dates("The fire broke out on Tuesday.", anchor=None)
+    assert d.value is None and d.precision == "day"
+
+
+def test_anchor_sources():
+    assert anchor_date("2025-03-14T09:00:00Z", None, "") == (FRIDAY, "published")
+    assert anchor_date(None, "VALMORA, March 14, 2025 (Meridian)", "") == (FRIDAY, "dateline")
+    assert anchor_date(None, None, "The blast on March 14, 2025 shook the city.") == (FRIDAY, "stated")
+    assert anchor_date(None, None, "No date here.") == (None, None)
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31)), st.sampled_from(WEEKDAYS))
+def test_past_weekday_within_six_days_before(anchor, weekday):
+    (d,) = dates(f"The crane collapsed on {weekday}.", anchor)
+    value = dt.date.fromisoformat(d.value)
+    assert 0 <= (anchor - value).days <= 6
+    assert value.strftime("%A") == weekday
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31)), st.sampled_from(WEEKDAYS))
+def test_future_weekday_within_six_days_after(anchor, weekday):
+    (d,) = dates(f"The port will reopen on {weekday}.", anchor)
+    value = dt.date.fromisoformat(d.value)
+    assert 0 <= (value - anchor).days <= 6
+    assert value.strftime("%A") == weekday
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31)))
+def test_last_month_is_the_month_before(anchor):
+    (d,) = dates("Fares rose last month.", anchor)
+    first = anchor.replace(day=1) - dt.timedelta(days=1)
+    assert d.value == f"{first.year:04d}-{first.month:02d}"
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31)))
+def test_next_week_is_the_following_monday(anchor):
+    (d,) = dates("Talks resume next week.", anchor)
+    value = dt.date.fromisoformat(d.value)
+    assert value.weekday() == 0 and 1 <= (value - anchor).days <= 7

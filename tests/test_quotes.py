@@ -1,0 +1,136 @@
+"""Quote forms: straight, curly, partial, multi-paragraph, 'according to', speakers by name, pronoun and title."""
+
+from __future__ import annotations
+
+import pytest
+
+from storytrace.claims import extract_facts, link_entities
+from storytrace.ingest import article_id, split_sentences
+from storytrace.records import Article, ArticleFacts
+
+
+def make(text: str, published: str | None = "2025-03-14") -> Article:
+    paras = []
+    pos = 0
+    for block in text.split("\n\n"):
+        start = text.index(block, pos)
+        paras.append((start, start + len(block)))
+        pos = start + len(block)
+    return Article(
+        id=article_id(text),
+        origin="test",
+        origins=["test"],
+        text=text,
+        published=published,
+        sentences=split_sentences(text),
+        paragraphs=paras,
+    )
+
+
+def facts(text: str) -> ArticleFacts:
+    return extract_facts([make(text)])[0]
+
+
+def only(f: ArticleFacts, contains: str):
+    hits = [q for q in f.quotes if contains in q.text]
+    assert len(hits) == 1, [q.text for q in f.quotes]
+    return hits[0]
+
+
+def test_straight_quote_with_name_after():
+    f = facts('Fire crews worked through the night. "The fire is under control," said Tomas Vell, the fire chief.')
+    q = only(f, "under control")
+    assert q.text == "The fire is under control"
+    assert (q.speaker, q.cue, q.partial) == ("Tomas Vell", "said", False)
+
+
+def test_curly_quote_with_pronoun_speaker():
+    text = "Port director Ilse Marrant visited the quay on Wednesday.\n\n“We expect the port to reopen next week,” she said."
+    q = only(facts(text), "reopen")
+    assert q.speaker == "Ilse Marrant" and q.cue == "said"
+
+
+def test_speaker_by_title():
+    text = (
+        "Fire chief Tomas Vell arrived at midnight. Crews worked until dawn.\n\n"
+        '"We were lucky that the wind turned," the fire chief said.'
+    )
+    assert only(facts(text), "lucky").speaker == "Tomas Vell"
+
+
+def test_cue_told_reporters_and_surname():
+    text = 'Ilse Marrant runs the port. "No vessel was damaged," Marrant told reporters on Thursday.'
+    q = only(facts(text), "No vessel")
+    assert q.speaker == "Ilse Marrant" and q.cue == "told reporters"
+
+
+def test_colon_intro_and_according_to():
+    text = (
+        "Union representative Oskar Brede was blunt: “Our members were out in under ten minutes.”\n\n"
+        "“The drills worked,” according to Brede."
+    )
+    f = facts(text)
+    assert only(f, "under ten minutes").speaker == "Oskar Brede"
+    q = only(f, "drills")
+    assert q.cue == "according to" and q.speaker == "Oskar Brede"
+
+
+def test_quote_split_around_cue_and_over_paragraphs():
+    text = (
+        "“We had the fire contained by evening,” said Ruta Maalen, the station commander, “and nobody was hurt.\n\n"
+        "“The crews did everything right.”\n\nThe port reopened on Friday."
+    )
+    f = facts(text)
+    first = only(f, "contained")
+    second = only(f, "nobody was hurt")
+    assert first.speaker == second.speaker == "Ruta Maalen"
+    assert "The crews did everything right" in second.text  # the quote runs on into the next paragraph
+    assert isinstance(second.sentence, list) and len(second.sentence) >= 2
+
+
+def test_partial_quote_is_marked_partial():
+    text = "Harbourmaster Piotr Senn called the blaze “a disaster for the whole coast” on Wednesday."
+    q = only(facts(text), "disaster")
+    assert q.partial is True and q.speaker == "Piotr Senn"
+
+
+def test_scare_quotes_and_titles_have_no_speaker():
+    f = facts("The so-called “safety review” was shelved. Crews watched “Harbour Nights” on the ferry.")
+    assert f.quotes == []
+
+
+def test_indirect_speech_is_an_attributed_claim_not_a_quote():
+    f = facts("Mayor Lena Hart said the hospital would reopen in May.")
+    assert f.quotes == []
+    (c,) = f.claims
+    assert c.kind == "attributed" and c.attributed_to == "Lena Hart"
+    assert c.modality == "planned"
+
+
+def test_role_only_rewrite_is_linked_to_the_named_speaker():
+    named = facts('"Repairs will take weeks," said port authority director Ilse Marrant.')
+    unnamed = facts('"Repairs will take weeks," the port authority director said.')
+    link_entities([named, unnamed])
+    q1 = only(named, "Repairs")
+    q2 = only(unnamed, "Repairs")
+    assert q1.speaker_key == q2.speaker_key == "person:ilse-marrant"
+    assert q2.speaker == "Ilse Marrant"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "negated", "modality"),
+    [
+        ("The port authority closed the terminal on Friday.", False, "asserted"),
+        ("The port authority did not close the terminal.", True, "asserted"),
+        ("The company denied that the crane had failed.", True, "reported"),
+        ("The terminal is no longer accepting cargo.", True, "asserted"),
+        ("The council will impose new fees on shipping lines.", False, "planned"),
+        ("The council plans to impose new fees on shipping lines.", False, "planned"),
+        ("The council is set to impose new fees on shipping lines.", False, "planned"),
+        ("The fire may have started in the generator room.", False, "possible"),
+        ("Investigators said the fire could have started in the generator room.", False, "possible"),
+    ],
+)
+def test_negation_and_modality(sentence, negated, modality):
+    (c,) = facts(sentence).claims
+    assert (c.negated, c.modality) == (negated, modality)
