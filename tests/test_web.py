@@ -186,6 +186,10 @@ def test_upload_limits_and_types(client: TestClient) -> None:
     assert post("a.txt", STORM, origin="null").status_code == 403
     assert post("a.txt", STORM, referer="http://evil.example/page").status_code == 403
     assert post("a.txt", STORM, origin="http://testserver").status_code == 200
+    # Fetch Metadata wins over Origin: a cross-site form cannot pass by also sending a matching Origin
+    assert post("a.txt", STORM, **{"sec-fetch-site": "cross-site", "origin": "http://testserver"}).status_code == 403
+    assert post("a.txt", STORM, **{"sec-fetch-site": "same-site"}).status_code == 403
+    assert post("a.txt", STORM, **{"sec-fetch-site": "same-origin", "origin": "null"}).status_code == 200
 
 
 def test_binary_sniffing() -> None:
