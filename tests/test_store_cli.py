@@ -15,7 +15,7 @@ from storytrace.dossier import validate
 from storytrace.errors import StoreError, UsageError
 from storytrace.records import StoryGroup
 from storytrace.store import database_url, open_store
-from storytrace.store.ids import carry_ids
+from storytrace.stories import stable_ids
 
 ARTICLE = """Fire guts warehouse at Valmora harbour
 
@@ -108,7 +108,7 @@ def test_a_store_from_another_schema_version_is_refused(tmp_path: Path) -> None:
         open_store(path)
 
 
-# -- the carry-over rule of story ids -----------------------------------------------------------------------------------
+# -- the carry-over rule of story ids the store relies on (storytrace.stories.stable_ids) -----------------------------------------------------------------------------------
 
 article_ids = st.lists(st.sampled_from([f"a{i}" for i in range(12)]), min_size=1, max_size=12, unique=True)
 
@@ -127,7 +127,7 @@ def partition(ids: list[str], cuts: list[int], prefix: str) -> list[StoryGroup]:
 def test_carried_ids_are_unique_and_follow_the_largest_overlap(old, new, old_cuts, new_cuts) -> None:
     previous = partition(old, old_cuts, "p")
     fresh = partition(new, new_cuts, "p")  # same prefix on purpose: fresh ids may collide with previous ones
-    out = carry_ids(fresh, previous)
+    out = stable_ids(fresh, previous)
     assert [g.articles for g in out] == [g.articles for g in fresh]
     ids = [g.id for g in out]
     assert len(set(ids)) == len(ids)
@@ -145,5 +145,5 @@ def test_a_story_that_only_grows_keeps_its_id(old, extra, cuts) -> None:
     newcomers = [a for a in extra if a not in old]
     if newcomers:
         grown[0].articles += newcomers
-    out = carry_ids(grown, previous)
+    out = stable_ids(grown, previous)
     assert [g.id for g in out] == [g.id for g in previous]

@@ -221,7 +221,7 @@ class Store:
         of them when the analysis settings or storytrace version changed). Returns (changed ids, removed ids)."""
         from storytrace.crosscheck import crosscheck
         from storytrace.reuse import find_reuse, source_groups
-        from storytrace.stories import group_stories
+        from storytrace.stories import group_stories, stable_ids
 
         options = options or Options()
         fingerprint = _dumps({"version": __version__, "settings": options.settings()})
@@ -233,7 +233,7 @@ class Store:
             stored_fingerprint = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "analysis")).scalar()
         force = stored_fingerprint != fingerprint
         groups = group_stories(articles, facts, vectors, options.stories) if articles else []
-        groups = _stable_ids(groups, [StoryGroup(id=k, headline="", articles=v) for k, v in previous.items()])
+        groups = stable_ids(groups, [StoryGroup(id=k, headline="", articles=v) for k, v in previous.items()])
         by_id = {a.id: a for a in articles}
         fresh: list[Story] = []
         for n, g in enumerate(groups):
@@ -416,18 +416,6 @@ def _set_meta(conn: Connection, key: str, value: str) -> None:
         conn.execute(insert(t.meta).values(key=key, value=value))
     else:
         conn.execute(update(t.meta).where(t.meta.c.key == key).values(value=value))
-
-
-def _stable_ids(groups: list[StoryGroup], previous: list[StoryGroup]) -> list[StoryGroup]:
-    """Use the stories stage's own ``stable_ids`` when it has one, else the store's overlap rule."""
-    try:
-        from storytrace.stories import stable_ids  # type: ignore[attr-defined]
-    except ImportError:
-        from storytrace.store.ids import carry_ids
-
-        return carry_ids(groups, previous)
-    result = stable_ids(groups, previous)
-    return list(result)
 
 
 def _short(exc: BaseException) -> str:
