@@ -15,7 +15,6 @@ from conftest import CORPUS
 from storytrace.batch import analyze_with_ray
 from storytrace.dossier import dossier_json, validate
 from storytrace.errors import MissingExtra
-from storytrace.pipeline import analyze
 
 
 @pytest.fixture(scope="session")
@@ -35,18 +34,19 @@ def comparable(dossier: Any) -> dict[str, Any]:
     return data
 
 
-def test_ray_gives_the_same_dossier_as_the_pipeline(ray_local: Any, tmp_path: Path) -> None:
+def test_ray_gives_the_same_dossier_as_the_pipeline(ray_local: Any, corpus_dossier: Any, tmp_path: Path) -> None:
+    """``corpus_dossier`` is ``storytrace.pipeline.analyze([CORPUS])``; the Ray run adds one missing file."""
     missing = str(tmp_path / "no-such-article.txt")
-    paths = [f"{CORPUS}/", missing]
-    in_process = analyze(paths)
-    on_ray = analyze_with_ray(paths)
+    on_ray = analyze_with_ray([str(CORPUS), missing])
     assert ray_local.is_initialized(), "the batch must leave a session it did not start running"
     validate(json.loads(dossier_json(on_ray)))
-    assert [s.origin for s in on_ray.skipped] == [missing]
+    assert [(s.origin, s.reason) for s in on_ray.skipped] == [(missing, "no such file or directory")]
     expected_files = json.loads((CORPUS / "EXPECTED.json").read_text(encoding="utf-8"))["articles"]
     assert sorted(Path(a.origin).name for a in on_ray.articles) == sorted(expected_files)
-    assert [s.articles for s in on_ray.stories] == [s.articles for s in in_process.stories]
-    assert comparable(on_ray) == comparable(in_process)
+    assert [s.articles for s in on_ray.stories] == [s.articles for s in corpus_dossier.stories]
+    ray_data, in_process = comparable(on_ray), comparable(corpus_dossier)
+    assert ray_data.pop("skipped") and not in_process.pop("skipped")
+    assert ray_data == in_process
 
 
 def test_missing_ray_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
