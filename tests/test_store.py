@@ -21,6 +21,7 @@ from storytrace.store import UnknownId, open_store
 # the fixtures, by assignment so that test parameters of the same name do not read as redefinitions
 pg_server = pg_fixtures.pg_server
 store_url = pg_fixtures.store_url
+corpus_db = pg_fixtures.corpus_db
 
 FIRE_1 = """Fire guts warehouse at Valmora harbour
 
@@ -101,11 +102,15 @@ def corpus_batch() -> tuple[list[str], list, list, list]:
     return files, articles, skipped, analyze_articles(sorted(articles, key=lambda a: a.id))
 
 
-def test_example_corpus_matches_the_batch_pipeline(store_url: str, corpus_batch) -> None:
+def test_example_corpus_matches_the_batch_pipeline(store_url: str, corpus_batch, corpus_db: Path) -> None:
     files, articles, skipped, batch = corpus_batch
+    if "://" not in store_url:
+        # SQLite: start from the session's corpus database (built by the same ingest), to spend the parse once;
+        # ingesting again must then find every article already stored
+        shutil.copy(corpus_db, store_url)
     with open_store(store_url) as store:
         report = store.ingest(files)
-        assert sorted(report.added) == sorted(a.id for a in articles)
+        assert sorted(report.added + report.unchanged) == sorted(a.id for a in articles)
         assert [s.origin for s in report.skipped] == [s.origin for s in skipped]
         integrity(store)
         # The store analyses from its cached facts and vectors; the result must equal the batch run.
