@@ -30,15 +30,14 @@ from typing import Any
 import numpy as np
 
 from storytrace.claims import extract_facts
-from storytrace.crosscheck import crosscheck
 from storytrace.dossier import build_dossier
 from storytrace.embed import embed_articles
 from storytrace.errors import MissingExtra
 from storytrace.ingest import read_inputs
 from storytrace.ingest.sources import expand
 from storytrace.options import Options
-from storytrace.records import Article, ArticleFacts, Dossier, Skipped, Story, StoryGroup
-from storytrace.reuse import find_reuse, source_groups
+from storytrace.pipeline import analyze_story
+from storytrace.records import Article, ArticleFacts, Dossier, Skipped
 from storytrace.stories import group_stories
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as in storytrace.pipeline
@@ -143,35 +142,8 @@ def _story_task(batch: dict[str, np.ndarray], options: Options) -> dict[str, np.
     blobs: list[bytes] = []
     for b in batch["blob"]:
         sg, members, facts, vectors = _loads(b)
-        blobs.append(pickle.dumps(_analyze_story(sg, members, facts, vectors, options)))
+        blobs.append(pickle.dumps(analyze_story(sg, members, facts, vectors, options)))
     return _rows([int(n) for n in batch["order"]], ["story"] * len(blobs), blobs)
-
-
-def _analyze_story(
-    sg: StoryGroup,
-    members: list[Article],
-    facts: dict[str, ArticleFacts],
-    vectors: dict[str, np.ndarray],
-    options: Options,
-) -> Story:
-    """One story's reuse, source groups and cross-check: the loop body of ``pipeline.analyze_articles``."""
-    by_id = {a.id: a for a in members}
-    reuse = find_reuse(members, vectors, facts, options.reuse)
-    groups = source_groups(sg.articles, reuse)
-    findings = crosscheck(sg, by_id, facts, vectors, reuse, groups, options.crosscheck)
-    return Story(
-        id=sg.id,
-        headline=sg.headline,
-        articles=list(sg.articles),
-        reuse=list(reuse),
-        groups=[list(g) for g in groups],
-        claims=findings.claims,
-        quotes=findings.quotes,
-        conflicts=findings.conflicts,
-        off_topic=findings.off_topic,
-        timeline=findings.timeline,
-        summary=findings.summary,
-    )
 
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from storytrace import __version__
 from storytrace.errors import StorytraceError, UsageError
 from storytrace.options import IngestOptions, Options
+from storytrace.records import Dossier
 
 app = typer.Typer(
     add_completion=False,
@@ -68,12 +69,25 @@ def analyze(
     ] = [],  # noqa: B006
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Skip inputs larger than this.")] = 20 * 1024 * 1024,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary or progress bar.")] = False,
+    ray: Annotated[bool, typer.Option("--ray", help="Run the stages on Ray Data (needs the [ray] extra).")] = False,
+    ray_cpus: Annotated[
+        Optional[int], typer.Option("--ray-cpus", help="CPUs for a local Ray session (default: all).")
+    ] = None,
 ) -> None:
     """Analyse articles and write the dossier (exit 0: all read; 1: some skipped; 2: usage error)."""
     from storytrace.dossier import dossier_json
     from storytrace.dossier.html import render_html
     from storytrace.dossier.markdown import render_markdown
-    from storytrace.pipeline import analyze as run_analysis
+    from storytrace.pipeline import Progress as ProgressFn
+    from storytrace.pipeline import analyze as in_process
+    from storytrace.pipeline import no_progress
+
+    def run_analysis(paths: list[str], options: Options, progress: ProgressFn = no_progress) -> Dossier:
+        if ray:
+            from storytrace.batch import analyze_with_ray
+
+            return analyze_with_ray(paths, options, num_cpus=ray_cpus, progress=progress)
+        return in_process(paths, options, progress)
 
     try:
         options = build_options(max_bytes, field, progress=not quiet)

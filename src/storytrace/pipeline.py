@@ -6,7 +6,9 @@ Data batch run the same code.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
 
 from storytrace.claims import extract_facts
 from storytrace.crosscheck import crosscheck
@@ -14,19 +16,46 @@ from storytrace.dossier import build_dossier
 from storytrace.embed import embed_articles
 from storytrace.ingest import read_inputs
 from storytrace.options import Options
-from storytrace.records import Article, Dossier, Skipped, Story
+from storytrace.records import Article, ArticleFacts, Dossier, Skipped, Story, StoryGroup
 from storytrace.reuse import find_reuse, source_groups
 from storytrace.stories import group_stories
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
-def _noop(stage: str, done: int, total: int) -> None:
+def no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
+def analyze_story(
+    story: StoryGroup,
+    members: Sequence[Article],
+    facts: Mapping[str, ArticleFacts],
+    vectors: Mapping[str, np.ndarray],
+    options: Options,
+) -> Story:
+    """One story's reuse, source groups and cross-check: the per-story unit of work (in-process, Ray, the store)."""
+    by_id = {a.id: a for a in members}
+    reuse = find_reuse(members, vectors, facts, options.reuse)
+    groups = source_groups(story.articles, reuse)
+    findings = crosscheck(story, by_id, facts, vectors, reuse, groups, options.crosscheck)
+    return Story(
+        id=story.id,
+        headline=story.headline,
+        articles=list(story.articles),
+        reuse=list(reuse),
+        groups=[list(g) for g in groups],
+        claims=findings.claims,
+        quotes=findings.quotes,
+        conflicts=findings.conflicts,
+        off_topic=findings.off_topic,
+        timeline=findings.timeline,
+        summary=findings.summary,
+    )
+
+
 def analyze_articles(
-    articles: Sequence[Article], options: Options | None = None, progress: Progress = _noop
+    articles: Sequence[Article], options: Options | None = None, progress: Progress = no_progress
 ) -> list[Story]:
     """Run every stage after ingest over already-read articles."""
     options = options or Options()
@@ -41,30 +70,12 @@ def analyze_articles(
     stories: list[Story] = []
     for n, sg in enumerate(story_groups):
         progress("stories", n, len(story_groups))
-        members = [by_id[a] for a in sg.articles]
-        reuse = find_reuse(members, vectors, facts, options.reuse)
-        groups = source_groups(sg.articles, reuse)
-        findings = crosscheck(sg, by_id, facts, vectors, reuse, groups, options.crosscheck)
-        stories.append(
-            Story(
-                id=sg.id,
-                headline=sg.headline,
-                articles=list(sg.articles),
-                reuse=list(reuse),
-                groups=[list(g) for g in groups],
-                claims=findings.claims,
-                quotes=findings.quotes,
-                conflicts=findings.conflicts,
-                off_topic=findings.off_topic,
-                timeline=findings.timeline,
-                summary=findings.summary,
-            )
-        )
+        stories.append(analyze_story(sg, [by_id[a] for a in sg.articles], facts, vectors, options))
     progress("stories", len(story_groups), len(story_groups))
     return stories
 
 
-def analyze(paths: Sequence[str], options: Options | None = None, progress: Progress = _noop) -> Dossier:
+def analyze(paths: Sequence[str], options: Options | None = None, progress: Progress = no_progress) -> Dossier:
     """Read ``paths`` (files, directories, globs, ``-`` for stdin, URLs) and build the dossier."""
     options = options or Options()
     articles, skipped = read_inputs(paths, options.ingest)
