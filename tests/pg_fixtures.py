@@ -112,6 +112,18 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return server.new_database()
 
 
+def corpus_files() -> list[str]:
+    """The example corpus's article files: those EXPECTED.json describes (not its README or EXPECTED files)."""
+    import json
+
+    from conftest import CORPUS
+
+    if not (CORPUS / "EXPECTED.json").exists():
+        pytest.skip(f"example corpus not found at {CORPUS}")
+    expected = json.loads((CORPUS / "EXPECTED.json").read_text(encoding="utf-8"))
+    return sorted(str(CORPUS / name) for name in expected["articles"])
+
+
 @pytest.fixture(scope="session")
 def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example corpus ingested once into a SQLite file; tests copy it (``shutil.copy``) before writing to it."""
@@ -121,9 +133,8 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not CORPUS.exists():
         pytest.skip(f"example corpus not found at {CORPUS}")
     path = tmp_path_factory.mktemp("corpus-db") / "corpus.db"
-    files = sorted(str(p) for p in CORPUS.iterdir() if p.is_file() and not p.name.startswith("EXPECTED"))
     with open_store(path) as store:
-        store.ingest(files)
+        store.ingest(corpus_files())
         # fold the write-ahead log into the file so that a plain copy is the whole database
         with store.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

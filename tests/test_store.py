@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import text
 
 import pg_fixtures
-from conftest import CORPUS
 from storytrace.dossier import dossier_json, validate
 from storytrace.errors import StoreError
 from storytrace.ingest import read_inputs
@@ -22,6 +21,7 @@ from storytrace.store import UnknownId, open_store
 pg_server = pg_fixtures.pg_server
 store_url = pg_fixtures.store_url
 corpus_db = pg_fixtures.corpus_db
+corpus_files = pg_fixtures.corpus_files
 
 FIRE_1 = """Fire guts warehouse at Valmora harbour
 
@@ -67,12 +67,6 @@ def news(tmp_path: Path) -> dict[str, Path]:
         name: write(folder, f"{name}.txt", body)
         for name, body in (("fire1", FIRE_1), ("fire2", FIRE_2), ("fares1", FARES_1), ("fares2", FARES_2))
     }
-
-
-def corpus_files() -> list[str]:
-    if not CORPUS.exists():
-        pytest.skip(f"example corpus not found at {CORPUS}")
-    return sorted(str(p) for p in CORPUS.iterdir() if p.is_file() and not p.name.startswith("EXPECTED"))
 
 
 def integrity(store) -> dict[str, int]:

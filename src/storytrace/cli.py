@@ -278,7 +278,8 @@ def serve(
         soft_wrap=True,
     )
     sys.stdout.flush()
-    uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False)
+    # a local tool: Ctrl-C must not hang on a browser's idle keep-alive connections
+    uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False, timeout_graceful_shutdown=2)
 
 
 def _allowed_hosts(host: str) -> list[str] | None:

@@ -6,6 +6,7 @@ Register in bench/screens.py with ``WEB_TARGETS.append(web_targets)``.
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -31,7 +32,11 @@ def web_targets(corpus: Path = CORPUS) -> tuple[list[tuple[str, str]], Callable[
 
     tmp = Path(tempfile.mkdtemp(prefix="storytrace-web-screens-"))
     db = tmp / "screens.db"
-    files = sorted(str(p) for p in corpus.iterdir() if p.is_file() and not p.name.startswith("EXPECTED"))
+    expected = corpus / "EXPECTED.json"
+    if expected.exists():  # the article files only, not the corpus's README
+        files = sorted(str(corpus / name) for name in json.loads(expected.read_text(encoding="utf-8"))["articles"])
+    else:
+        files = [str(corpus)]
     with open_store(db) as store:
         store.ingest(files)
         stories = store.list_stories()

@@ -9,14 +9,6 @@ from storytrace.dossier.html import render_story_html, sentence_anchor
 from storytrace.records import Article, ArticleFacts, Dossier, SentenceRef, Story
 
 
-def first_sentence(ref: SentenceRef | None) -> int | None:
-    if ref is None:
-        return None
-    if isinstance(ref, list):
-        return ref[0] if ref else None
-    return ref
-
-
 def _all_sentences(ref: SentenceRef | None) -> list[int]:
     if ref is None:
         return []
