@@ -219,8 +219,7 @@ class Store:
     def update_stories(self, options: Options | None = None, progress: Progress = _noop) -> tuple[list[str], list[str]]:
         """Regroup every stored article into stories; analyse again only the stories whose membership changed (all
         of them when the analysis settings or storytrace version changed). Returns (changed ids, removed ids)."""
-        from storytrace.crosscheck import crosscheck
-        from storytrace.reuse import find_reuse, source_groups
+        from storytrace.pipeline import analyze_story
         from storytrace.stories import group_stories, stable_ids
 
         options = options or Options()
@@ -241,26 +240,7 @@ class Store:
             if not force and previous.get(g.id) == members:
                 continue
             progress("stories", n, len(groups))
-            story_articles = [by_id[a] for a in members]
-            reuse = find_reuse(story_articles, vectors, facts, options.reuse)
-            source = source_groups(members, reuse)
-            sg = StoryGroup(id=g.id, headline=g.headline, articles=members)
-            findings = crosscheck(sg, by_id, facts, vectors, reuse, source, options.crosscheck)
-            fresh.append(
-                Story(
-                    id=g.id,
-                    headline=g.headline,
-                    articles=members,
-                    reuse=list(reuse),
-                    groups=[list(x) for x in source],
-                    claims=findings.claims,
-                    quotes=findings.quotes,
-                    conflicts=findings.conflicts,
-                    off_topic=findings.off_topic,
-                    timeline=findings.timeline,
-                    summary=findings.summary,
-                )
-            )
+            fresh.append(analyze_story(g, [by_id[a] for a in g.articles], facts, vectors, options))
         progress("stories", len(groups), len(groups))
         keep = {g.id for g in groups}
         removed = sorted(set(previous) - keep)
@@ -281,7 +261,7 @@ class Store:
                         n_contested=count_contested(s),
                         latest_published=max(dates) if dates else None,
                         updated_at=now,
-                        members=" ".join(s.articles),
+                        members=" ".join(sorted(s.articles)),
                         dossier=_dumps(s.to_dict()),
                     )
                 )
