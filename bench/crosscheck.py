@@ -25,10 +25,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quote_fidelity import run as run_quotes  # noqa: E402
-
-from storytrace.crosscheck.consistency import FEATURES, ConsistencyModel, Source, features, sentences  # noqa: E402
-from storytrace.embed import embed  # noqa: E402
+from quote_fidelity import run as run_quotes
+from storytrace.crosscheck.consistency import FEATURES, ConsistencyModel, Source, features, sentences
+from storytrace.embed import embed
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("STORYTRACE_DATA", ROOT.parent / "shared" / "data"))

@@ -115,7 +115,7 @@ def perturb(quote: str, kind: str, rng: random.Random, vocabulary: list[str]) ->
             return None
         i = rng.randrange(2, len(words) - 4)
         n = rng.randint(1, 3)
-        return " ".join(words[:i] + ["..."] + words[i + n :])
+        return " ".join([*words[:i], "...", *words[i + n :]])
     if kind == "function_word":
         fw = [i for i, w in enumerate(words) if w.lower() in {"the", "a", "an", "that", "of", "to", "in", "and", "is"}]
         op = rng.choice(["delete", "swap", "insert"]) if fw else "insert"
@@ -172,7 +172,7 @@ def perturb(quote: str, kind: str, rng: random.Random, vocabulary: list[str]) ->
                 "have",
                 "has",
             }:
-                return " ".join(words[: i + 1] + ["not"] + words[i + 1 :])
+                return " ".join([*words[: i + 1], "not", *words[i + 1 :]])
         return None
     if kind == "paraphrase":
         changed = 0

@@ -318,5 +318,5 @@ def test_quote_same_under_case_and_punctuation(ws):
 @given(_WORDS, st.integers(min_value=0, max_value=20))
 def test_quote_with_added_negation_is_altered(ws, pos):
     text = " ".join(ws)
-    changed = ws[: pos % len(ws)] + ["not"] + ws[pos % len(ws) :]
+    changed = [*ws[: pos % len(ws)], "not", *ws[pos % len(ws) :]]
     assert compare_quote(" ".join(changed), text).verdict == "altered"

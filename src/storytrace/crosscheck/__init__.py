@@ -15,7 +15,8 @@ from storytrace.crosscheck.align import align, claim_items
 from storytrace.crosscheck.conflicts import order_conflicts, pair_conflicts, role_conflicts
 from storytrace.crosscheck.context import StoryContext, first_sentence
 from storytrace.crosscheck.offtopic import find_off_topic
-from storytrace.crosscheck.quotes import compare_quote, quote_fidelity
+from storytrace.crosscheck.order import sentence_order_conflicts
+from storytrace.crosscheck.quotes import compare_quote, quote_conflicts, quote_fidelity
 from storytrace.crosscheck.status import build_claims
 from storytrace.crosscheck.summary import build_summary
 from storytrace.crosscheck.timeline import build_timeline
@@ -23,6 +24,17 @@ from storytrace.options import CrosscheckOptions
 from storytrace.records import Article, ArticleFacts, Conflict, Reuse, StoryFindings, StoryGroup
 
 __all__ = ["compare_quote", "crosscheck"]
+
+
+def _link_story_entities(facts_list: list[ArticleFacts]) -> None:
+    """Story-wide entity keys (the claims stage's linker, in place): "Ruiz", "the fire chief" and "Ana Ruiz" must
+    be one person before quotes and roles are compared across articles. Idempotent, so a pipeline that already
+    linked the story loses nothing."""
+    try:
+        from storytrace.claims.entities import link_entities
+    except ImportError:  # pragma: no cover - the claims stage is part of the package
+        return
+    link_entities(facts_list)
 
 
 def crosscheck(
@@ -34,28 +46,29 @@ def crosscheck(
     groups: Sequence[Sequence[str]],
     options: CrosscheckOptions | None = None,
 ) -> StoryFindings:
+    _link_story_entities([facts[a] for a in story.articles if a in facts])
     ctx = StoryContext.build(story.articles, articles, facts, vectors, reuse, groups)
     off_topic = find_off_topic(ctx)
     items = claim_items(ctx)
     clusters = align(items)
-    claims, claim_members, _ = build_claims(ctx, items, clusters)
+    claims, claim_members, n_cluster = build_claims(ctx, items, clusters)
 
     story_claim_of: dict[str, str] = {}  # ArticleClaim id -> story claim id
     for sc, members in zip(claims, claim_members, strict=True):
         for k in members:
             story_claim_of[items[k].claim.id] = sc.id
     subs_by_cluster: dict[int, list[int]] = {}
-    for n, members in enumerate(claim_members):
-        subs_by_cluster.setdefault(items[members[0]].cluster, []).append(n)
+    for n in range(len(claim_members)):
+        subs_by_cluster.setdefault(n_cluster[n], []).append(n)
 
     pairs = []
-    for subs in subs_by_cluster.values():
+    for ci, subs in subs_by_cluster.items():
         for i, x in enumerate(subs):
             for y in subs[i + 1 :]:
                 pairs.append(
                     (
-                        [items[k] for k in claim_members[x]],
-                        [items[k] for k in claim_members[y]],
+                        [items[k] for k in claim_members[x] if items[k].cluster == ci],
+                        [items[k] for k in claim_members[y] if items[k].cluster == ci],
                         claims[x].id,
                         claims[y].id,
                     )
@@ -66,6 +79,10 @@ def crosscheck(
     cluster_of_claim = {it.claim.id: it.cluster for it in items}
     items_by_claim = {it.claim.id: it for it in items}
     conflicts += order_conflicts(ctx, cluster_of_claim, items_by_claim, story_claim_of)
+    if not any(x.kind == "order" for x in conflicts):
+        conflicts += sentence_order_conflicts(ctx)
+    quotes = quote_fidelity(ctx)
+    conflicts += quote_conflicts(ctx, quotes, claim_of_sentence)
     for n, conflict in enumerate(conflicts):
         conflict.id = f"x{n + 1}"
     by_claim = {c.id: c for c in claims}
@@ -76,7 +93,7 @@ def crosscheck(
 
     return StoryFindings(
         claims=claims,
-        quotes=quote_fidelity(ctx),
+        quotes=quotes,
         conflicts=conflicts,
         off_topic=off_topic,
         timeline=build_timeline(claims),

@@ -74,21 +74,43 @@ def dates_compatible(a: DateMention, b: DateMention) -> bool | None:
 def disagreements(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[Disagreement]:
     """What two aligned claims disagree on (empty when they can both hold)."""
     out: list[Disagreement] = []
-    for na in a.claim.numbers:
-        ta = _counted(ctx, a, na)
-        for nb in b.claim.numbers:
-            tb = _counted(ctx, b, nb)
-            if same_thing(ta, tb) and not numbers_compatible(na, nb):
-                out.append(Disagreement("number", "high", f"“{na.text}” vs “{nb.text}” {tb or ta}"))
-                break
-        if out:
-            break
+    # a figure conflicts only when each side has a figure for the same thing that nothing on the other side fits
+    # ("about 60 firefighters ... two firefighters" against "two firefighters" is no conflict)
+    ca = [(n, _counted(ctx, a, n)) for n in a.claim.numbers]
+    cb = [(n, _counted(ctx, b, n)) for n in b.claim.numbers]
+
+    def unmatched(xs: list[tuple[NumberMention, str | None]], ys: list[tuple[NumberMention, str | None]]) -> list:
+        return [
+            (n, t)
+            for n, t in xs
+            if any(same_thing(t, u) for _, u in ys)
+            and not any(same_thing(t, u) and numbers_compatible(n, m) for m, u in ys)
+        ]
+
+    ua, ub = unmatched(ca, cb), unmatched(cb, ca)
+    values_a = {n.low for n in a.claim.numbers} | {n.high for n in a.claim.numbers}
+    values_b = {n.low for n in b.claim.numbers} | {n.high for n in b.claim.numbers}
+    # a figure the other claim also states, for whatever it counts there ("two of them"), is no accusation
+    pair = next(
+        (
+            (na, ta, nb)
+            for na, ta in ua
+            for nb, tb in ub
+            if same_thing(ta, tb) and nb.low not in values_a and na.low not in values_b
+        ),
+        None,
+    )
+    if pair is not None:
+        out.append(Disagreement("number", "high", f"“{pair[0].text}” vs “{pair[2].text}” {pair[1]}"))
     da = [d for d in a.claim.dates if d.value]
     db = [d for d in b.claim.dates if d.value]
     if len(da) == 1 and len(db) == 1 and dates_compatible(da[0], db[0]) is False:
         out.append(Disagreement("date", "high", f"“{da[0].text}” ({da[0].value}) vs “{db[0].text}” ({db[0].value})"))
     lex = overlap(a.stems, b.stems)
-    if a.negated != b.negated and lex >= 0.5 and not (a.future or b.future):
+    # negation and tense: only between nearly the same words, so that the "not" (or the "will") is what differs
+    # rather than another clause of a longer sentence ("... and no ship had been allowed in")
+    near = len(a.stems ^ b.stems) <= max(3, 0.3 * len(a.stems | b.stems))
+    if a.negated != b.negated and near and lex >= 0.6 and not (a.future or b.future):
         out.append(Disagreement("negation", "high", "one states it, the other denies it"))
     elif a.future != b.future and lex >= 0.4 and not (a.negated or b.negated):
         out.append(Disagreement("tense", "low", "one reports it as done, the other as still to come"))

@@ -15,9 +15,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from storytrace.crosscheck.context import StoryContext
+from storytrace.crosscheck.context import StoryContext, first_sentence
 from storytrace.crosscheck.text import is_function_word, is_negation, short, stem, tokens
-from storytrace.records import ArticleQuote, DiffOp, QuoteMatch, StoryQuote
+from storytrace.records import ArticleQuote, Conflict, ConflictSide, DiffOp, QuoteMatch, StoryQuote
 
 ELISION = "…"
 _ELISION_RE = re.compile(r"\[\s*(?:\.\s*){3}\]|\[…\]|\.\s?\.\s?\.|…|\[\s*\]")
@@ -234,24 +234,6 @@ def _decide(
     def label(o: str) -> str:
         return ctx.label(o)
 
-    same_indep = [o for o, c in versions if c.verdict == "same" and ctx.group_of[o.article] != mine]
-    same_indep_text = [o for o in in_text if ctx.group_of[o] != mine]
-    if same_indep or same_indep_text:
-        names = sorted({label(o.article) for o in same_indep} | {label(o) for o in same_indep_text})
-        return (
-            "verbatim",
-            f"the same words appear in an independent source: {', '.join(names)}",
-            (same_indep[0] if same_indep else None),
-        )
-    faithful_src = [o for o, c in versions if c.verdict in ("same", "close") and o.article in srcs]
-    close_any = [
-        o for o, c in versions if c.verdict == "close" and (o.article in srcs or ctx.group_of[o.article] != mine)
-    ]
-    if close_any:
-        o = close_any[0]
-        comp = next(c for v, c in versions if v is o)
-        return "close", f"matches {label(o.article)} but for minor differences ({comp.reason})", o
-
     def earlier(o: ArticleQuote) -> bool:
         if o.article in srcs:
             return True
@@ -260,27 +242,65 @@ def _decide(
         po = ctx.published(o.article)
         return bool(pub and po and po[:10] < pub[:10])
 
-    # _related already refused versions by another speaker, so every altered version here is the same speaker's
-    altered = [(o, c) for o, c in versions if c.verdict == "altered" and earlier(o)]
-    if altered and not faithful_src:
-        o, c = max(altered, key=lambda oc: (oc[0].article in srcs, oc[1].similarity))
-        where = "its source" if o.article in srcs else "an earlier article"
+    def best(cands: list[tuple[ArticleQuote, Comparison]]) -> tuple[ArticleQuote, Comparison] | None:
+        order = {"same": 0, "close": 1, "altered": 2}
+        return min(cands, key=lambda oc: (order[oc[1].verdict], -oc[1].similarity, oc[0].article), default=None)
+
+    # 1. against the version it should have taken the words from: its source, else an earlier article
+    in_src = best([(o, c) for o, c in versions if o.article in srcs])
+    prior = in_src or best([(o, c) for o, c in versions if earlier(o)])
+    if prior is not None:
+        o, c = prior
+        where = "its source" if o.article in srcs else "the earlier report in"
+        if c.verdict == "same":
+            return "verbatim", f"the same words as {where} {label(o.article)}", o
+        if c.verdict == "close":
+            return "close", f"matches {where} {label(o.article)} but for minor differences ({c.reason})", o
         return "altered", f"worded differently from {where} {label(o.article)}: {c.reason}", o
-    if (
-        ctx.is_derived(a)
-        and not faithful_src
-        and not any(c.verdict in ("same", "close") for _, c in versions)
-        and not in_text
-    ):
-        src_names = ", ".join(sorted(label(s) for s in srcs))
-        return (
-            "unattested",
-            f"the article derives from {src_names}, which never has these words, nor does any other",
-            None,
+    # 2. a derived article quoting words its sources never had, nor any other article
+    if ctx.is_derived(a) and not versions and not in_text:
+        names = ", ".join(sorted(label(s) for s in srcs))
+        return "unattested", f"the article derives from {names}, which never has these words, nor does any other", None
+    # 3. an original (or the earliest) version: verbatim when another independent source group carries the words
+    indep = best([(o, c) for o, c in versions if ctx.group_of[o.article] != mine and c.verdict != "altered"])
+    if indep is not None or any(ctx.group_of[o] != mine for o in in_text):
+        who = label(indep[0].article) if indep else label(next(o for o in in_text if ctx.group_of[o] != mine))
+        return "verbatim", f"an independent source ({who}) carries the same words", indep[0] if indep else None
+    return "single_source", "only one source group carries these words", None
+
+
+def quote_conflicts(
+    ctx: StoryContext, quotes: list[StoryQuote], claim_of_sentence: dict[tuple[str, int], str]
+) -> list[Conflict]:
+    """An altered quote is also a conflict of kind ``quote``: the two versions, side by side, with what changed."""
+    out: list[Conflict] = []
+    for q in quotes:
+        if q.fidelity != "altered" or not q.matches:
+            continue
+        ref = q.matches[0]
+        changed = [f"{'-' if op.op == '-' else '+'}“{op.text}”" for op in ref.diff if op.op != "="]
+        s_this = first_sentence(q.sentence)
+        s_ref = first_sentence(ref.sentence) if ref.sentence is not None else 0
+        claims = [
+            c for c in (claim_of_sentence.get((ref.article, s_ref)), claim_of_sentence.get((q.article, s_this))) if c
+        ]
+        out.append(
+            Conflict(
+                id="",
+                kind="quote",
+                severity="high",
+                claims=list(dict.fromkeys(claims)),
+                articles=[ref.article, q.article],
+                explanation=(
+                    f"{ctx.label(q.article)} quotes {q.speaker or 'the speaker'} as saying “{short(q.text)}”; "
+                    f"{ctx.label(ref.article)} has “{short(ref.text)}” ({', '.join(changed[:6])})."
+                ),
+                sides=[
+                    ConflictSide(
+                        article=ref.article, sentence=ref.sentence if ref.sentence is not None else 0, text=ref.text
+                    ),
+                    ConflictSide(article=q.article, sentence=q.sentence, text=q.text),
+                ],
+            )
         )
-    ref = faithful_src[0] if faithful_src else None
-    return "single_source", "only one source group carries these words", ref
-
-
-def describe(q: StoryQuote) -> str:
-    return f"{q.speaker or 'unknown speaker'}: “{short(q.text, 80)}” ({q.fidelity})"
+    return out

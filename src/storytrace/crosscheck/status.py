@@ -21,6 +21,14 @@ from storytrace.records import ClaimMention, StoryClaim
 
 SUPPORT_COS = 0.75  # a source sentence this close, carrying the claim's figures and words, supports it
 SUPPORT_STEMS = 0.6
+SUPPORT_COS_HIGH = 0.85  # a paraphrase this close needs fewer shared words ("brought out" for "evacuated")
+# opinion, first-person asides and lead-ins to a quoted passage are not factual claims: never accused of being added
+_NOT_FACTUAL = re.compile(r"\b(I|I'm|I've|my|should|ought to|must|hope|think|believe|in my view)\b|[:?]\s*$")
+
+
+def factual(item: ClaimItem) -> bool:
+    outside_quotes = re.sub(r"[\"“][^\"”]*[\"”]", " ", item.text)
+    return item.claim.modality in ("asserted", "reported") and not _NOT_FACTUAL.search(outside_quotes)
 
 
 def split_cluster(ctx: StoryContext, items: list[ClaimItem], members: list[int]) -> list[list[int]]:
@@ -72,28 +80,33 @@ def supported_by_source(ctx: StoryContext, item: ClaimItem) -> bool:
             text = art.sentence_text(int(i))
             stems = content_stems(text)
             share = len(item.stems & stems) / max(len(item.stems), 1)
-            if share >= SUPPORT_STEMS and _figures_in(text, item):
+            if (share >= SUPPORT_STEMS or (sims[i] >= SUPPORT_COS_HIGH and share >= 0.4)) and _figures_in(text, item):
                 return True
     return False
 
 
 def build_claims(
     ctx: StoryContext, items: list[ClaimItem], clusters: list[list[int]]
-) -> tuple[list[StoryClaim], list[list[int]], dict[int, int]]:
-    """Story claims (ids "c1", "c2", ...), the item indices of each, and each cluster's sub-claim indices."""
+) -> tuple[list[StoryClaim], list[list[int]], list[int]]:
+    """Story claims (ids "c1", "c2", ...), the item indices of each, and the aligned cluster of each."""
     claims: list[StoryClaim] = []
     claim_items: list[list[int]] = []
-    sub_of_cluster: dict[int, int] = {}
+    claim_cluster: list[int] = []  # the aligned cluster each story claim comes from
     for ci, members in enumerate(clusters):
-        subs = split_cluster(ctx, items, members)
+        primary = [k for k in members if items[k].cluster == ci]
+        subs = split_cluster(ctx, items, primary) if primary else [[]]
+        # a second claim of a two-claim sentence joins the main version: its sentence's figures and dates belong
+        # to its other claim, so they are neither checked nor held against this one
+        subs[0].extend(k for k in members if items[k].cluster != ci)
+        subs = [sorted(sub, key=lambda k: items[k].order) for sub in subs if sub]
         for sub in subs:
-            sub_of_cluster.setdefault(ci, len(claims))
+            claim_cluster.append(ci)
             its = [items[k] for k in sub]
             groups = sorted({ctx.group_of[it.article] for it in its})
             # the text shown is the mention of the earliest original (non-derived) article, else the first
             rep = next((it for it in its if not ctx.is_derived(it.article)), its[0])
             status = "corroborated" if len(groups) >= 2 else "single_source"
-            if all(ctx.is_derived(it.article) for it in its):
+            if all(ctx.is_derived(it.article) for it in its) and all(factual(it) for it in its):
                 sources = set().union(*(ctx.sources[it.article] for it in its))
                 in_source = any(items[j].article in sources for j in members if j not in sub)
                 # an aligned source claim that disagrees in detail does not support this version
@@ -111,4 +124,4 @@ def build_claims(
                 )
             )
             claim_items.append(sub)
-    return claims, claim_items, sub_of_cluster
+    return claims, claim_items, claim_cluster
