@@ -27,8 +27,8 @@ $(VENV)/.dev: $(VENV)/.base
 demo: $(VENV)/.base
 	$(BIN)/storytrace analyze $(CORPUS)/ --json dossier.json --html dossier.html --md dossier.md
 	@rm -f demo.db
-	@$(BIN)/storytrace ingest $(CORPUS)/ --db demo.db --quiet 2>/dev/null && \
-	  echo "Stored in demo.db. Browse it with:  $(BIN)/storytrace serve --db demo.db" || true
+	@$(BIN)/storytrace ingest $(CORPUS)/ --db demo.db --quiet || true
+	@echo "Stored in demo.db. Browse it with:  $(BIN)/storytrace serve --db demo.db   (then open http://127.0.0.1:8000)"
 	@echo "Report: $(abspath dossier.html)   (JSON: dossier.json, Markdown: dossier.md)"
 
 test: $(VENV)/.dev lint typecheck pytest

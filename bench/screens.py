@@ -28,6 +28,15 @@ WebTargets = Callable[[], tuple[Iterable[tuple[str, str]], Callable[[], None]]]
 WEB_TARGETS: list[WebTargets] = []
 
 
+def _register_web_app() -> None:
+    from storytrace.web.screens import web_targets
+
+    WEB_TARGETS.append(web_targets)
+
+
+_register_web_app()
+
+
 SECTIONS = ["map", "claims", "conflicts", "quotes", "articles"]
 
 
