@@ -62,13 +62,13 @@ def crosscheck(
         subs_by_cluster.setdefault(n_cluster[n], []).append(n)
 
     pairs = []
-    for ci, subs in subs_by_cluster.items():
+    for subs in subs_by_cluster.values():
         for i, x in enumerate(subs):
             for y in subs[i + 1 :]:
                 pairs.append(
                     (
-                        [items[k] for k in claim_members[x] if items[k].cluster == ci],
-                        [items[k] for k in claim_members[y] if items[k].cluster == ci],
+                        [items[k] for k in claim_members[x]],
+                        [items[k] for k in claim_members[y]],
                         claims[x].id,
                         claims[y].id,
                     )

@@ -15,8 +15,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storytrace.crosscheck.context import StoryContext, _unit, first_sentence
-from storytrace.crosscheck.text import content_stems, is_future_text, is_negated_text, overlap
-from storytrace.records import ArticleClaim, SentenceRef
+from storytrace.crosscheck.text import (
+    content_stems,
+    is_future_text,
+    is_negated_text,
+    numbers_compatible,
+    overlap,
+    same_thing,
+)
+from storytrace.records import ArticleClaim, DateMention, NumberMention, SentenceRef
 
 SAME_COS = 0.82  # MiniLM cosine at which two news sentences state the same thing on their own
 MID_COS = 0.62  # ...with at least half of the content words shared
@@ -42,57 +49,77 @@ class ClaimItem:
     order: tuple[int, int]  # (article position in the story, sentence) for stable output
     cluster: int = -1
     related: list[int] = field(default_factory=list)
-    clauses: list[tuple[np.ndarray, set[str]]] = field(default_factory=list)  # (vector, stems) of each clause
+    numbers: list[NumberMention] = field(default_factory=list)  # the figures and dates inside this item's clause
+    dates: list[DateMention] = field(default_factory=list)
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """Character spans of the statements one sentence joins (one span when it makes one statement)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _CLAUSE_SPLIT.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    if len(spans) < 2 or any(len(text[a:b].split()) < 5 for a, b in spans):
+        return [(0, len(text))]
+    return spans
 
 
 def claim_items(ctx: StoryContext) -> list[ClaimItem]:
+    """One item per claim, or one per clause when a sentence joins two statements ("17 ships waited off the port
+    after a fire on Tuesday destroyed a warehouse"): each clause aligns on its own, shows the whole sentence, and
+    carries only the figures and dates written inside it."""
     items: list[ClaimItem] = []
     to_embed: list[tuple[int, str]] = []
     for pos, a in enumerate(ctx.article_ids):
         facts = ctx.facts.get(a)
         if facts is None:
             continue
+        text_all = ctx.articles[a].text
         for c in facts.claims:
             s0 = first_sentence(c.sentence)
             refs = c.sentence if isinstance(c.sentence, list) else [c.sentence]
             if all((a, r) in ctx.off_topic for r in refs):
                 continue  # off-topic material is not a claim of the story
             sent_text = " ".join(ctx.sentence(a, r) for r in refs if 0 <= r < len(ctx.articles[a].sentences))
-            vec = ctx.sentence_vector(a, c.sentence)
             ents = {e.lower() for e in c.entities}
             if c.attributed_to:
                 ents.add("said:" + c.attributed_to.lower())
-            item = ClaimItem(
-                claim=c,
-                article=a,
-                sentence=c.sentence,
-                text=c.text,
-                vector=vec,
-                stems=content_stems(c.text),
-                entities=ents,
-                negated=bool(c.negated) or is_negated_text(c.text),
-                future=c.modality == "planned" or is_future_text(c.text),
-                order=(pos, s0),
-            )
-            if c.text.strip() and " ".join(c.text.split()) != " ".join(sent_text.split()):
-                to_embed.append((len(items), c.text))  # one sentence carrying two claims: embed each claim's own text
-            items.append(item)
-    clause_texts: list[tuple[int, str]] = []
-    for i, it in enumerate(items):
-        parts = [p for p in _CLAUSE_SPLIT.split(it.text) if len(p.split()) >= 5]
-        if len(parts) >= 2:
-            clause_texts.extend((i, p) for p in parts)
-    if to_embed or clause_texts:
-        from storytrace.embed import embed
+            base = text_all.find(c.text) if c.text else -1
+            spans = _clauses(c.text)
+            for cs, ce in spans:
+                clause = c.text[cs:ce]
+                whole = len(spans) == 1
 
-        if clause_texts:
-            cvecs = embed([t for _, t in clause_texts])
-            for (i, t), v in zip(clause_texts, cvecs, strict=True):
-                items[i].clauses.append((v, content_stems(t)))
+                def inside(
+                    start: int, end: int, cs: int = cs, ce: int = ce, whole: bool = whole, base: int = base
+                ) -> bool:
+                    return whole or base < 0 or (base + cs <= start and end <= base + ce)
+
+                item = ClaimItem(
+                    claim=c,
+                    article=a,
+                    sentence=c.sentence,
+                    text=c.text,
+                    vector=ctx.sentence_vector(a, c.sentence),
+                    stems=content_stems(clause),
+                    entities=ents,
+                    negated=(bool(c.negated) and whole) or is_negated_text(clause),
+                    future=(c.modality == "planned" and whole) or is_future_text(clause),
+                    order=(pos, s0),
+                    numbers=[n for n in c.numbers if inside(n.start, n.end)],
+                    dates=[d for d in c.dates if inside(d.start, d.end)],
+                )
+                if not whole or (c.text.strip() and " ".join(c.text.split()) != " ".join(sent_text.split())):
+                    to_embed.append((len(items), clause))  # the clause's (or the claim's) own words
+                items.append(item)
+    if to_embed:
+        from storytrace.embed import embed
 
         vecs = embed([t for _, t in to_embed])
         for (i, _), v in zip(to_embed, vecs, strict=True):
-            items[i].vector = _unit(0.5 * v + 0.5 * items[i].vector) if np.any(items[i].vector) else v
+            items[i].vector = _unit(0.7 * v + 0.3 * items[i].vector) if np.any(items[i].vector) else v
     return items
 
 
@@ -102,14 +129,9 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 
-def clause_match(a: ClaimItem, b: ClaimItem) -> bool:
-    """A clause of ``a`` states what ``b`` states (the second claim of a two-claim sentence)."""
-    targets = [(b.vector, b.stems), *b.clauses]
-    for v, stems in a.clauses:
-        for w, other in targets:
-            if float(v @ w) >= CLAUSE_COS and overlap(stems, other) >= 0.5:
-                return True
-    return False
+def same_count(a: ClaimItem, b: ClaimItem) -> bool:
+    """Both claims give a figure for the same thing, and the figures agree ("17 ships", "more than a dozen ships")."""
+    return any(same_thing(na.counts, nb.counts) and numbers_compatible(na, nb) for na in a.numbers for nb in b.numbers)
 
 
 def pair_score(a: ClaimItem, b: ClaimItem) -> float:
@@ -122,6 +144,7 @@ def pair_score(a: ClaimItem, b: ClaimItem) -> float:
         cos >= SAME_COS
         or (cos >= MID_COS and lex >= 0.5)
         or (cos >= 0.70 and lex >= 0.4)
+        or (cos >= LOW_COS and lex >= 0.25 and same_count(a, b))
         or (cos >= LOW_COS and lex >= 0.6 and shared_ent)
         or (cos >= MID_COS and same_speaker and a.negated == b.negated and lex >= 0.3)
     ):
@@ -161,20 +184,9 @@ def align(items: list[ClaimItem]) -> list[list[int]]:
         for k in members[gone]:
             cluster[k] = keep
         members[keep].extend(members.pop(gone))
-    # one sentence may carry two claims ("17 ships waited ... after a fire on Tuesday destroyed a warehouse"): a claim
-    # also joins a second cluster it states, when that cluster has nothing from its article yet
-    for k in range(n):
-        for c, m in members.items():
-            if c == cluster[k] or any(items[j].article == items[k].article for j in m):
-                continue
-            strong = any(pair_score(items[k], items[j]) >= SECOND_CLAIM_SCORE for j in m)
-            if (strong and float(np.mean([cos[k, j] for j in m])) >= CLUSTER_MEAN_COS) or any(
-                clause_match(items[k], items[j]) or clause_match(items[j], items[k]) for j in m
-            ):
-                m.append(k)
     ordered = sorted(members.items(), key=lambda cm: min(items[k].order for k in cm[1]))
     out = [sorted(m, key=lambda k: items[k].order) for _, m in ordered]
     index_of = {c: ci for ci, (c, _) in enumerate(ordered)}
     for k in range(n):
-        items[k].cluster = index_of[cluster[k]]  # the primary cluster; a second one only lists it as a mention
+        items[k].cluster = index_of[cluster[k]]
     return out

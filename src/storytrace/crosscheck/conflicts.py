@@ -71,13 +71,41 @@ def dates_compatible(a: DateMention, b: DateMention) -> bool | None:
     return sa[0] <= sb[1] and sb[0] <= sa[1]
 
 
+_DATE_WORDS = {
+    stem(w)
+    for w in [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "night",
+        "morning",
+        "evening",
+        "afternoon",
+        "late",
+        "early",
+        "today",
+        "yesterday",
+        "week",
+        "month",
+        "year",
+    ]
+}
+
+
+_ONGOING = re.compile(r"\b(remain(?:s|ed)?|still|stay(?:s|ed)?|continu(?:e|es|ed)|were waiting|was waiting)\b", re.I)
+
+
 def disagreements(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[Disagreement]:
     """What two aligned claims disagree on (empty when they can both hold)."""
     out: list[Disagreement] = []
     # a figure conflicts only when each side has a figure for the same thing that nothing on the other side fits
     # ("about 60 firefighters ... two firefighters" against "two firefighters" is no conflict)
-    ca = [(n, _counted(ctx, a, n)) for n in a.claim.numbers]
-    cb = [(n, _counted(ctx, b, n)) for n in b.claim.numbers]
+    ca = [(n, _counted(ctx, a, n)) for n in a.numbers]
+    cb = [(n, _counted(ctx, b, n)) for n in b.numbers]
 
     def unmatched(xs: list[tuple[NumberMention, str | None]], ys: list[tuple[NumberMention, str | None]]) -> list:
         return [
@@ -88,8 +116,8 @@ def disagreements(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[Disagre
         ]
 
     ua, ub = unmatched(ca, cb), unmatched(cb, ca)
-    values_a = {n.low for n in a.claim.numbers} | {n.high for n in a.claim.numbers}
-    values_b = {n.low for n in b.claim.numbers} | {n.high for n in b.claim.numbers}
+    values_a = {n.low for n in a.numbers} | {n.high for n in a.numbers}
+    values_b = {n.low for n in b.numbers} | {n.high for n in b.numbers}
     # a figure the other claim also states, for whatever it counts there ("two of them"), is no accusation
     pair = next(
         (
@@ -102,9 +130,13 @@ def disagreements(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[Disagre
     )
     if pair is not None:
         out.append(Disagreement("number", "high", f"“{pair[0].text}” vs “{pair[2].text}” {pair[1]}"))
-    da = [d for d in a.claim.dates if d.value]
-    db = [d for d in b.claim.dates if d.value]
-    if len(da) == 1 and len(db) == 1 and dates_compatible(da[0], db[0]) is False:
+    da = [d for d in a.dates if d.value]
+    db = [d for d in b.dates if d.value]
+    # the same event dated differently, not one state seen on two days ("held at anchor on Wednesday", "remained at
+    # anchor on Thursday"): the claims must share most of their other words
+    undated = overlap(a.stems - _DATE_WORDS, b.stems - _DATE_WORDS)
+    ongoing = _ONGOING.search(a.text) or _ONGOING.search(b.text)
+    if len(da) == 1 and len(db) == 1 and undated >= 0.6 and not ongoing and dates_compatible(da[0], db[0]) is False:
         out.append(Disagreement("date", "high", f"“{da[0].text}” ({da[0].value}) vs “{db[0].text}” ({db[0].value})"))
     lex = overlap(a.stems, b.stems)
     # negation and tense: only between nearly the same words, so that the "not" (or the "will") is what differs
@@ -142,25 +174,26 @@ def pair_conflicts(
     out: list[Conflict] = []
     for left, right, cid_l, cid_r in clusters_items:
         seen: set[str] = set()
-        for a in left:
-            for b in right:
+        # the accusation is between two mentions: originals before their copies, then story order
+        lefts = sorted(left, key=lambda m: (ctx.is_derived(m.article), m.order))
+        rights = sorted(right, key=lambda m: (ctx.is_derived(m.article), m.order))
+        for a in lefts:
+            for b in rights:
                 if a.article == b.article:
                     continue
                 for d in disagreements(ctx, a, b):
                     if d.kind in seen:
                         continue
                     seen.add(d.kind)
-                    arts = sorted({m.article for m in left} | {m.article for m in right})
                     out.append(
                         Conflict(
                             id="",
                             kind=d.kind,  # type: ignore[arg-type]
                             severity=d.severity,  # type: ignore[arg-type]
                             claims=[cid_l, cid_r],
-                            articles=arts,
+                            articles=[a.article, b.article],
                             explanation=explain(ctx, d.kind, a, b, d.detail),
-                            sides=[side(ctx, m) for m in _one_per_article(left)]
-                            + [side(ctx, m) for m in _one_per_article(right)],
+                            sides=[side(ctx, a), side(ctx, b)],
                         )
                     )
     return out

@@ -51,15 +51,15 @@ def mention(item: ClaimItem) -> ClaimMention:
         sentence=item.sentence,
         text=item.text,
         claim=c.id,
-        numbers=list(c.numbers),
-        dates=list(c.dates),
+        numbers=list(item.numbers),
+        dates=list(item.dates),
         negated=item.negated,
         modality=c.modality,
     )
 
 
 def _figures_in(text: str, item: ClaimItem) -> bool:
-    for n in item.claim.numbers:
+    for n in item.numbers:
         digits = re.sub(r"[^0-9]", "", n.text)
         if digits and digits not in re.sub(r"[^0-9 ]", "", text):
             return False
@@ -93,12 +93,7 @@ def build_claims(
     claim_items: list[list[int]] = []
     claim_cluster: list[int] = []  # the aligned cluster each story claim comes from
     for ci, members in enumerate(clusters):
-        primary = [k for k in members if items[k].cluster == ci]
-        subs = split_cluster(ctx, items, primary) if primary else [[]]
-        # a second claim of a two-claim sentence joins the main version: its sentence's figures and dates belong
-        # to its other claim, so they are neither checked nor held against this one
-        subs[0].extend(k for k in members if items[k].cluster != ci)
-        subs = [sorted(sub, key=lambda k: items[k].order) for sub in subs if sub]
+        subs = split_cluster(ctx, items, members)
         for sub in subs:
             claim_cluster.append(ci)
             its = [items[k] for k in sub]
