@@ -180,3 +180,28 @@ def test_stage_summary_and_timeline_cite_articles(stage):
             assert _flat(line.text) in texts
     dates = [e.date[:10] for e in found.timeline]
     assert dates == sorted(dates) and all(e.articles and e.claims for e in found.timeline)
+
+
+def test_pipeline_dossier_has_the_findings(corpus_dossier, corpus_ids):
+    """The same findings through ``pipeline.analyze``: waits on the stories and reuse stages matching the gold story
+    and source groups (skips, naming what is missing, until they do)."""
+    exp = _expected()
+    main = max(exp["stories"], key=len)
+    name = {aid: f for f, aid in corpus_ids.items()}
+    story = next((s for s in corpus_dossier.stories if corpus_ids.get(main[0]) in s.articles), None)
+    if story is None or {name.get(a) for a in story.articles} != set(main):
+        got = sorted(name.get(a, a) for a in story.articles) if story else []
+        pytest.skip(f"waits for the stories stage: the main story should be {sorted(main)}, got {got}")
+    gold_groups = sorted(sorted(g) for g in exp["groups"])
+    if sorted(sorted(name[a] for a in g) for g in story.groups) != gold_groups:
+        pytest.skip(f"waits for the reuse stage: source groups should be {gold_groups}")
+    for check in (
+        test_stage_quote_fidelity,
+        test_stage_conflicts,
+        test_stage_off_topic,
+        test_stage_clean_items_not_flagged,
+    ):
+        check((story, name, {a.id: a for a in corpus_dossier.articles}, {}))
+    test_stage_summary_and_timeline_cite_articles(
+        (story, name, {a.id: a for a in corpus_dossier.articles if a.id in story.articles}, {})
+    )
