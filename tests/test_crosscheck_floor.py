@@ -10,6 +10,7 @@ import json
 import sys
 
 import numpy as np
+
 from conftest import ROOT, shared_data
 
 sys.path.insert(0, str(ROOT / "bench"))
