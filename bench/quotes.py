@@ -64,7 +64,8 @@ def parse_ann(path: Path) -> list[Attribution]:
             events.append(dict(arg.split(":", 1) for arg in parts[1].split()))
     out = []
     for ev in events:
-        content = spans.get(ev.get("Content", ""), ("", []))[1]
+        # a few attributions carry a second content span ('“A,” X said after …. “B.”'): key Content2
+        content = [pc for key in sorted(ev) if key.startswith("Content") for pc in spans.get(ev[key], ("", []))[1]]
         source = spans.get(ev.get("Source", ""), ("", []))[1]
         if content:
             out.append(Attribution(content=content, source=source))
@@ -76,14 +77,15 @@ def is_direct(text: str, pieces: list[tuple[int, int]]) -> bool:
     marks = 0
     inside = False  # PolNeAR cuts content pieces at sentence ends, so the quoted state runs across pieces
     for a, b in sorted(pieces):
-        for ch in text[a:b]:
+        for i in range(a, b):
+            ch = text[i]
             if ch in '“”"«»„':
                 marks += 1
                 if ch in "“«„":
                     inside = True
-                elif ch in "”»":
+                elif ch in "”»" and not (not inside and (i == a or text[i - 1].isspace()) and text[i + 1 : i + 2].isalnum()):
                     inside = False
-                else:
+                else:  # a straight mark, or a closing mark typed as the opener ('”Mr. Trump embodies …”')
                     inside = not inside
             elif ch.isalnum() and not inside:
                 return False

@@ -386,8 +386,29 @@ def _bind(doc: Doc, verb: Token) -> _Binding:
     return _Binding(cue, span, _subject_of(verb))
 
 
+_DASHES = frozenset(["—", "―", "–", "-", "--", "−"])
+
+
+def _dash_credit(toks: list[Token]) -> _Binding | None:
+    """A quote credited after a dash: '“…” ― Pamela Padilla', '“…” — Albert Einstein, physicist'."""
+    words = [t for t in toks if not t.is_space]
+    if len(words) < 2 or words[0].text not in _DASHES:
+        return None
+    j = 1
+    while j < len(words) and (words[j].pos_ == "PROPN" or words[j].ent_iob_ == "I" or words[j].text == "."):
+        j += 1
+    names = [t for t in words[1:j] if t.text != "."]
+    if not names or (j < len(words) and not words[j].is_punct):
+        return None
+    dash = words[0]
+    return _Binding(dash.text, (dash.idx, dash.idx + len(dash.text)), names[-1])
+
+
 def _after_frame(doc: Doc, toks: list[Token], ended_clause: bool = False) -> _Binding | None:
     """Cue right after a closing mark: '“...,” she said', '“...,” said Ana Ruiz', '“...,” the daily wrote'."""
+    credit = _dash_credit(toks)
+    if credit is not None:
+        return credit
     acc = _according_to(toks[:4])
     if acc is not None:
         return _Binding("according to", _span_of(acc[0], 2), acc[1])
@@ -411,6 +432,23 @@ def _after_frame(doc: Doc, toks: list[Token], ended_clause: bool = False) -> _Bi
             if b.head is not None and lead and b.head.i >= lead[0].i and b.head.left_edge.i <= lead[0].i + 2:
                 return b
             return None
+    return None
+
+
+def _cue_sentence(doc: Doc, toks: list[Token]) -> _Binding | None:
+    """A sentence that is only a cue, right after a quote that ended its own sentence: '“…?” Clinton said.' or
+    '“…!” ― Ana Ruiz'. Not a sentence of reported speech ('Clinton said the plan would fail.')."""
+    credit = _dash_credit(toks)
+    if credit is not None:
+        return credit
+    for n, t in enumerate(toks[:8]):
+        if t.text in (".", ";", "?", "!") and n > 0:
+            return None
+        if _speech_verb(t) and t.dep_ not in ("amod", "compound"):
+            if any(c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and c.lower_ not in _RECIPIENTS) for c in t.children):
+                return None
+            b = _bind(doc, t)
+            return b if b.head is not None else None
     return None
 
 
@@ -534,6 +572,12 @@ def find_quotes(
         if _only_punct(before):
             if _only_punct(after):
                 full = True
+                if s1 + 1 < len(sentences) and hi == sentences[s1][1]:
+                    # '“How many times?” Clinton said. “In Tulsa, …”': the cue is a sentence of its own
+                    ns, ne = sentences[s1 + 1]
+                    if "\n" not in text[q.outer[1] : ns]:
+                        nxt_q = found[k + 1].outer[0] if k + 1 < len(found) else len(text)
+                        binding = _cue_sentence(doc, _tokens(doc, ns, min(ne, nxt_q)))
             else:
                 tail = text[q.outer[0] : q.outer[1] + 1].rstrip()
                 binding = _after_frame(doc, after, ended_clause=tail[-2:-1] in (",", "?", "!", "—") or tail[-1:] == ",")
@@ -659,15 +703,20 @@ def _previous_direct(found: list[FoundQuote], k: int, text: str, sentences: Sequ
         if p.group < 0:
             return None
         gap = text[p.outer[1] : found[k].outer[0]]
-        # between them: at most the cue clause of p, no full unquoted sentence
-        if _unquoted_sentence_between(text, sentences, p.outer[1], found[k].outer[0]) or len(gap) > 400:
+        # between them: at most the cue clause of p (maybe a sentence of its own), no other unquoted sentence
+        if _unquoted_sentence_between(text, sentences, p.outer[1], found[k].outer[0], p.cue_span) or len(gap) > 400:
             return None
         return p
     return None
 
 
-def _unquoted_sentence_between(text: str, sentences: Sequence[Span], lo: int, hi: int) -> bool:
-    return any(s >= lo and e <= hi and _WORD.search(text[s:e]) for s, e in sentences)
+def _unquoted_sentence_between(
+    text: str, sentences: Sequence[Span], lo: int, hi: int, cue: Span | None = None
+) -> bool:
+    return any(
+        s >= lo and e <= hi and _WORD.search(text[s:e]) and not (cue is not None and s <= cue[0] < e)
+        for s, e in sentences
+    )
 
 
 def _adjacent(text: str, sentences: Sequence[Span], a: FoundQuote, b: FoundQuote) -> bool:
