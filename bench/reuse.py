@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("STORYTRACE_DATA", ROOT.parent / "shared" / "data"))
 WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results" / "reuse.json"
-HEADLINE_MODEL = "logistic"
+HEADLINE_MODEL = "forest"
 KIND_TO_LABEL = {"copy": "wholly", "rewrite": "wholly", "partial": "partially", None: "non"}
 LABELS = ("wholly", "partially", "non")
 _INDEX = {"wholly_derived.txt": "wholly", "partially_derived.txt": "partially", "non_derived.txt": "non"}
@@ -188,7 +188,18 @@ def annotated_spans(root: Path, item: MeterItem) -> tuple[str, list[str]] | None
     chunk = body[pos:]
     text.append(chunk)
     tags.extend([current] * len(chunk))
-    return "".join(text), tags
+    # Collapse whitespace runs (tags sit on their own lines) so sentences read as in the raw text, keeping one tag
+    # per kept character.
+    out_text: list[str] = []
+    out_tags: list[str] = []
+    for ch, tag in zip("".join(text), tags, strict=True):
+        if ch.isspace():
+            if not out_text or out_text[-1] == " ":
+                continue
+            ch = " "
+        out_text.append(ch)
+        out_tags.append(tag)
+    return "".join(out_text), out_tags
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -205,7 +216,7 @@ def analyse(
         return features(al, d_tok), None, None
     s_tok = tokens_of(source)
     al = align(d_tok, s_tok, vectors.get(news.id), vectors.get(source.id), align_params(params))
-    f = features(al, d_tok)
+    f = features(al, d_tok, len(s_tok.words))
     return f, decide(f, relation_params(params)), al
 
 
@@ -351,6 +362,9 @@ def main() -> None:
         unigram.append(len(words & src_words) / max(len(words), 1))
     t_align = time.time() - t1
     x = np.array(rows)
+    (WORK / "meter_features.json").write_text(
+        json.dumps({"names": FEATURE_NAMES, "x": rows, "gold": gold, "paths": [it.path for it in items]})
+    )
 
     results: dict[str, Any] = {}
     results["rules"] = {"macro_f1": macro_f1(gold, rule_pred), "binary_f1": binary_f1(gold, rule_pred)}
@@ -366,6 +380,14 @@ def main() -> None:
         results[f"classifier_{model}_cv"] = {"macro_f1": macro_f1(gold, pred), "binary_f1": binary_f1(gold, pred)}
         if model == HEADLINE_MODEL:
             headline_pred = pred
+    # Not a text-reuse measure, reported apart: the outlet (tabloids print PA copy far more often than broadsheets).
+    papers = sorted({_paper(it) for it in items})
+    outlet = np.array([[1.0 if _paper(it) == p else 0.0 for p in papers] for it in items])
+    pred = classifier_cv(np.hstack([x, outlet]), gold, HEADLINE_MODEL)
+    results[f"classifier_{HEADLINE_MODEL}_with_outlet_cv"] = {
+        "macro_f1": macro_f1(gold, pred),
+        "binary_f1": binary_f1(gold, pred),
+    }
     by_domain = {}
     for dom in ("courts", "showbiz"):
         idx = [i for i, it in enumerate(items) if it.domain == dom]
@@ -421,6 +443,10 @@ def main() -> None:
         f"accuracy {spans['accuracy']:.3f}, F1 {spans['f1']}"
     )
     print(f"  wrote {RESULTS}")
+
+
+def _paper(item: MeterItem) -> str:
+    return Path(item.path).stem.rsplit("_", 1)[-1]
 
 
 def _confusion(gold: list[str], pred: list[str]) -> dict[str, dict[str, int]]:

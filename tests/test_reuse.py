@@ -166,7 +166,8 @@ def _people(article: Article, names: list[str]) -> ArticleFacts:
     for name in names:
         at = article.text.find(name)
         assert at >= 0, name
-        ents.append(Entity(name, "PERSON", 0, at, at + len(name)))
+        sentence = next(i for i, (s, e) in enumerate(article.sentences) if s <= at < e)
+        ents.append(Entity(name, "PERSON", sentence, at, at + len(name)))
     return ArticleFacts(article.id, entities=ents)
 
 
@@ -232,15 +233,11 @@ def test_tiles_property(a, b, m):
 @settings(max_examples=80, deadline=None)
 @given(
     st.lists(st.sampled_from([f"a{i}" for i in range(8)]), min_size=0, max_size=8, unique=True),
-    st.lists(
-        st.tuples(st.integers(min_value=0, max_value=7), st.integers(min_value=0, max_value=7)), max_size=10
-    ),
+    st.lists(st.tuples(st.integers(min_value=0, max_value=7), st.integers(min_value=0, max_value=7)), max_size=10),
 )
 def test_source_groups_partition(ids, pairs):
     """Groups cover every article exactly once and linked articles share a group."""
-    links = [
-        Reuse(ids[i], ids[j], "copy", 1.0) for i, j in pairs if ids and i < len(ids) and j < len(ids) and i != j
-    ]
+    links = [Reuse(ids[i], ids[j], "copy", 1.0) for i, j in pairs if ids and i < len(ids) and j < len(ids) and i != j]
     groups = source_groups(ids, links)
     flat = [a for g in groups for a in g]
     assert sorted(flat) == sorted(ids)

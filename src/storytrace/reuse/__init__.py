@@ -65,7 +65,7 @@ def _compare(
     va, vb = vectors.get(a.id), vectors.get(b.id)
     al_b = align(tb, ta, vb, va, ap)  # b as derived from a
     al_a = align(ta, tb, va, vb, ap)  # a as derived from b
-    fb, fa = features(al_b, tb), features(al_a, ta)
+    fb, fa = features(al_b, tb, len(ta.words)), features(al_a, ta, len(tb.words))
     b_from_a = _Side(al_b, fb, decide(fb, rp))
     a_from_b = _Side(al_a, fa, decide(fa, rp))
     if b_from_a.kind is None and a_from_b.kind is None:

@@ -75,25 +75,27 @@ def _credit_vote(a: Article, b: Article) -> tuple[int, str] | None:
     return None
 
 
-def _people(facts: ArticleFacts | None) -> set[str]:
+def _people(facts: ArticleFacts | None, sentences: set[int]) -> set[str]:
+    """Last names of the PERSON entities in the given sentences ("Ana Ruiz" and "Ms Ruiz" are one person)."""
     if facts is None:
         return set()
     out: set[str] = set()
     for e in facts.entities:
-        if e.label == "PERSON":
-            # last name as the identity: "Ana Ruiz" and "Ms Ruiz" are one person
+        if e.label == "PERSON" and e.sentence in sentences:
             parts = (e.key or e.text).split()
             if parts:
                 out.add(parts[-1].lower().strip(".,'’s"))
     return out
 
 
-def _names_vote(a: Article, b: Article, fa: ArticleFacts | None, fb: ArticleFacts | None) -> tuple[int, str] | None:
-    pa, pb = _people(fa), _people(fb)
-    if not pa and not pb:
-        return None
-    only_a = {p for p in pa - pb if p not in b.text.lower()}
-    only_b = {p for p in pb - pa if p not in a.text.lower()}
+def _names_vote(
+    a: Article, b: Article, fa: ArticleFacts | None, fb: ArticleFacts | None, al_b_from_a: Alignment
+) -> tuple[int, str] | None:
+    """Only the aligned sentences count: a name in padding or own material says nothing about who took from whom."""
+    a_sents = {s for link in al_b_from_a.links for s in link.source}
+    b_sents = {s for link in al_b_from_a.links for s in link.derived}
+    only_a = {p for p in _people(fa, a_sents) if p not in b.text.lower()}
+    only_b = {p for p in _people(fb, b_sents) if p not in a.text.lower()}
     if only_a and not only_b:
         return WEAK, "names people the other leaves unnamed (" + ", ".join(sorted(only_a)[:3]) + ")"
     if only_b and not only_a:
@@ -145,7 +147,7 @@ def decide_direction(
         for v in (
             _time_vote(a, b),
             _credit_vote(a, b),
-            _names_vote(a, b, facts_a, facts_b),
+            _names_vote(a, b, facts_a, facts_b, alignment_b_from_a),
             _containment_vote(b_explained_by_a, a_explained_by_b),
             _quote_vote(a, b, alignment_b_from_a),
         )

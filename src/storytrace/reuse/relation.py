@@ -26,7 +26,7 @@ class RelationParams:
     rewrite_order: float = 0.7  # share of links in source order (longest increasing run) for a rewrite
     partial_explained: float = 0.2  # share of derived words explained for a partial take
     min_links: int = 2  # aligned sentences needed at all (1 suffices when the derived article has 1 sentence)
-    min_unquoted_run: int = 6  # a verbatim run this long outside quotes counts as copying, not a shared quote
+    min_unquoted_run: int = 8  # a verbatim run this long outside quotes counts as copying, not a shared quote
 
 
 @dataclass
@@ -40,6 +40,7 @@ class Features:
     paraphrase: float  # share of derived words in paraphrase-linked sentences
     aligned_sentences: float  # share of derived sentences with a link
     n_links: int
+    n_prose_links: int  # links whose derived sentence is mostly outside quotes (a shared quote proves little)
     order: float  # longest increasing subsequence of linked source positions / number of links
     kendall: float  # Kendall tau between derived and source positions of links (1 = same order)
     mean_cosine: float
@@ -47,6 +48,8 @@ class Features:
     mean_fuzzy: float
     longest_unquoted_run: int
     derived_sentences: int
+    derived_words: int = 0
+    source_words: int = 0
 
     def vector(self) -> list[float]:
         return [
@@ -57,6 +60,7 @@ class Features:
             self.paraphrase,
             self.aligned_sentences,
             float(min(self.n_links, 20)) / 20.0,
+            float(min(self.n_prose_links, 20)) / 20.0,
             self.order,
             self.kendall,
             self.mean_cosine,
@@ -64,6 +68,8 @@ class Features:
             self.mean_fuzzy,
             float(min(self.longest_unquoted_run, 40)) / 40.0,
             float(min(self.derived_sentences, 40)) / 40.0,
+            float(np.log1p(self.derived_words)) / 8.0,
+            float(np.log1p(self.derived_words) - np.log1p(self.source_words)) / 4.0,
         ]
 
 
@@ -75,6 +81,7 @@ FEATURE_NAMES = [
     "paraphrase",
     "aligned_sentences",
     "n_links",
+    "n_prose_links",
     "order",
     "kendall",
     "mean_cosine",
@@ -82,6 +89,8 @@ FEATURE_NAMES = [
     "mean_fuzzy",
     "longest_unquoted_run",
     "derived_sentences",
+    "log_derived_words",
+    "log_length_ratio",
 ]
 
 
@@ -113,7 +122,7 @@ def _kendall(xs: list[int], ys: list[int]) -> float:
     return (conc - disc) / max(conc + disc, 1)
 
 
-def features(al: Alignment, derived: ArticleTokens) -> Features:
+def features(al: Alignment, derived: ArticleTokens, source_words: int = 0) -> Features:
     total = max(al.derived_words, 1)
     quoted = np.array(derived.quoted, dtype=bool) if derived.quoted else np.zeros(0, dtype=bool)
     verb_words = int(al.covered.sum())
@@ -129,8 +138,12 @@ def features(al: Alignment, derived: ArticleTokens) -> Features:
     explained_words = 0
     para_words = 0
     linked_sentences: set[int] = set()
+    prose_links = 0
     for link in al.links:
         linked_sentences.update(link.derived)
+        a, b = derived.sentence_start[link.derived[0]], derived.sentence_start[link.derived[-1] + 1]
+        if b > a and quoted[a:b].mean() < 0.3:
+            prose_links += 1
         n = sum(derived.sentence_len(s) for s in link.derived)
         if link.match == "verbatim":
             # verbatim links explain their tiled words plus, when the rest is a close rewording, the rest
@@ -154,6 +167,7 @@ def features(al: Alignment, derived: ArticleTokens) -> Features:
         paraphrase=para_words / total,
         aligned_sentences=len(linked_sentences) / n_sent,
         n_links=len(linked_sentences),
+        n_prose_links=prose_links,
         order=order,
         kendall=_kendall([link.derived[0] for link in al.links], firsts),
         mean_cosine=float(al.best_cosine.mean()) if len(al.best_cosine) else 0.0,
@@ -161,6 +175,8 @@ def features(al: Alignment, derived: ArticleTokens) -> Features:
         mean_fuzzy=float(al.best_fuzzy.mean()) if len(al.best_fuzzy) else 0.0,
         longest_unquoted_run=longest_unquoted,
         derived_sentences=al.derived_sentences,
+        derived_words=al.derived_words,
+        source_words=source_words,
     )
 
 
@@ -170,12 +186,19 @@ def decide(f: Features, params: RelationParams | None = None) -> str | None:
     needed = min(p.min_links, max(f.derived_sentences, 1))
     if f.n_links < needed:
         return None
-    # Shared quotes alone are not reuse: ask for a verbatim run outside quotes, or enough ordered paraphrase.
+    # Shared quotes alone are not reuse: ask for a verbatim run outside quotes, or enough ordered prose paraphrase.
     copied_prose = f.longest_unquoted_run >= p.min_unquoted_run
-    if f.verbatim >= p.copy_verbatim and f.explained >= 0.9 and copied_prose:
+    enough = copied_prose or f.n_prose_links >= 3
+    if not enough:
+        return None
+    in_order = f.order >= p.rewrite_order
+    if f.verbatim >= p.copy_verbatim and f.explained >= 0.9:
         return "copy"
-    if f.explained >= p.rewrite_explained and f.order >= p.rewrite_order and (copied_prose or f.n_links >= 3):
+    paraphrased = f.paraphrase >= 0.3 * f.explained
+    if f.explained >= p.rewrite_explained and in_order and paraphrased:
         return "rewrite"
-    if f.explained >= p.partial_explained and (copied_prose or f.n_links >= 3) and f.order >= 0.5:
+    if f.explained >= 0.85 and in_order:
+        return "copy"  # lightly edited copy: nearly all of it is the source, mostly verbatim
+    if f.explained >= p.partial_explained and f.order >= 0.5:
         return "partial"
     return None
