@@ -6,8 +6,8 @@ Two kinds of evidence:
   churnalism detectors): maximal common word runs of at least ``min_match`` words, taken longest first, each word of
   either text used by at most one tile. Per derived sentence we measure the share of its words inside tiles.
 * **paraphrase**: per sentence pair, the embedding cosine (MiniLM vectors from ``vectors_by_id``), the containment of
-  the derived sentence's content words in the source sentence (rapidfuzz's token-set ratio as a second, order-aware
-  lexical view) and agreement of numbers and names.
+  the derived sentence's content words in the source sentence (rapidfuzz's token-set ratio as a second lexical view,
+  tolerant of reordered and inserted words) and agreement of numbers and names.
 
 Each derived sentence is linked to its best source sentence, or to two adjacent source sentences when the rewrite
 merged them; two consecutive derived sentences that split one source sentence become one link with two targets.
