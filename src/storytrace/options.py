@@ -25,8 +25,9 @@ class StoryOptions:
     num_perm: int = 128
     shingle_size: int = 3
     neardup_threshold: float = 0.5  # MinHash Jaccard of word shingles for a near-duplicate candidate
-    threshold: float = 0.5  # average pair score at which two groups of articles are one story (tuned on ECB+ 1-35)
-    link_floor: float = 0.2  # pair score below which a candidate pair does not connect articles at all
+    threshold: float = 0.75  # average pair score at which two groups of articles are one story (tuned, ECB+ 1-35)
+    link_floor: float = 0.1  # pair score below which a candidate pair does not connect articles at all
+    merge_small: float = 0.2  # a story of 1-2 articles joins its best story in reach at this average score
     neighbours: int = 10  # nearest neighbours per article (content words, lead embedding) as candidates
     max_posting: int = 100  # a name shared by more articles than this is too common to propose pairs
     lead_sentences: int = 3  # sentences of the lead whose mean embedding describes the article

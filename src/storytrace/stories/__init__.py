@@ -15,8 +15,8 @@ import numpy as np
 from storytrace.options import StoryOptions
 from storytrace.records import Article, ArticleFacts, StoryGroup
 from storytrace.stories.candidates import shared_names, topk_dense, topk_sparse
-from storytrace.stories.cluster import DEFAULT_MODEL, PairModel, candidate_pairs, cluster, pair_features
-from storytrace.stories.features import StoryFeatures, build_features
+from storytrace.stories.cluster import DEFAULT_MODEL, PairModel, candidate_pairs, pair_features, partition
+from storytrace.stories.features import StoryFeatures, build_features, prune_rows
 from storytrace.stories.ids import stable_ids, story_id, trim
 from storytrace.stories.neardup import NearDupParams, near_duplicates
 
@@ -34,7 +34,7 @@ def _candidates(articles: Sequence[Article], f: StoryFeatures, options: StoryOpt
     codes = [
         nd_pairs[:, 0] * n + nd_pairs[:, 1],
         shared_names(f.names, options.max_posting),
-        topk_sparse(f.words, options.neighbours, min_sim=0.1),
+        topk_sparse(prune_rows(f.words, 30), options.neighbours, min_sim=0.1),
         topk_dense(f.lead, options.neighbours, min_sim=0.3),
     ]
     return candidate_pairs(codes, n)
@@ -78,7 +78,7 @@ def group_stories(
         return []
     f = build_features(arts, facts_by_id, vectors_by_id, options.lead_sentences)
     cand = _candidates(arts, f, options)
-    groups = cluster(f, cand, model, options.threshold, options.link_floor)
+    groups = partition(f, cand, model, options.threshold, options.link_floor, merge_small=options.merge_small)
     firsts = [a.text[a.sentences[0][0] : a.sentences[0][1]] if a.sentences else a.text[:200] for a in arts]
     out = []
     for rows in groups:

@@ -17,6 +17,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from storytrace.records import Article, ArticleFacts
+from storytrace.stories.neardup import word_hashes
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT", "WORK_OF_ART", "LAW"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -28,7 +29,6 @@ _MONTH_RE = (
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _MONTH_DAY = re.compile(rf"\b{_MONTH_RE}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", re.I)
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}\b", re.I)
-_WORD = re.compile(r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b|\b\d[\d,.]*\d\b")
 _TITLES = re.compile(r"^(mr|mrs|ms|dr|sir|lord|lady|prof|president|judge|the)\.?\s+", re.I)
 
 
@@ -43,6 +43,8 @@ class StoryFeatures:
     lead: np.ndarray  # (n, d) float32 unit vectors of the lead sentences' mean (zeros when no vectors)
     published: np.ndarray  # days since 1970 of Article.published, NaN when unknown
     titles: list[str]
+    words_idf: sparse.csr_matrix | None = None  # binary x idf (unnormalised): for containment of short articles
+    names_idf: sparse.csr_matrix | None = None
 
 
 def entity_key(text: str) -> str:
@@ -109,6 +111,55 @@ def lead_vector(vectors: np.ndarray | None, k: int) -> np.ndarray | None:
     return v / n if n > 0 else None
 
 
+_STOP_HASHES: dict[int, np.ndarray] = {}
+
+
+def _stop_hashes(seed: int) -> np.ndarray:
+    if seed not in _STOP_HASHES:
+        h, _, _ = word_hashes(sorted(ENGLISH_STOP_WORDS | {"said", "says", "told", "according"}), seed)
+        _STOP_HASHES[seed] = np.unique(h)
+    return _STOP_HASHES[seed]
+
+
+def hashed_tfidf(texts: Sequence[str], n_features: int = 1 << 20, seed: int = 1) -> sparse.csr_matrix:
+    """Sublinear TF-IDF of content words (stop words and one-letter words dropped), words hashed into
+    ``n_features`` columns, rows L2-normalised. Built from bulk word hashes: no Python call per word."""
+    n = len(texts)
+    words, doc, length = word_hashes(texts, seed)
+    keep = (length >= 2) & ~np.isin(words, _stop_hashes(seed))
+    col = (words[keep] % np.uint64(n_features)).astype(np.int64)
+    code, counts = np.unique(doc[keep] * n_features + col, return_counts=True)
+    rows, cols = code // n_features, code % n_features
+    df = np.bincount(cols, minlength=n_features)
+    idf = np.log((1.0 + n) / (1.0 + df[cols])) + 1.0
+    val = ((1.0 + np.log(counts)) * idf).astype(np.float32)
+    norms = np.sqrt(np.bincount(rows, weights=val.astype(np.float64) ** 2, minlength=n))
+    val = val / np.maximum(norms[rows], 1e-12).astype(np.float32)
+    return sparse.csr_matrix((val, (rows, cols)), shape=(n, n_features))
+
+
+def idf_mass(x: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Binary presence weighted by idf, recovered from a TF-IDF matrix's column maxima-free form: the idf of a term
+    is the same in every row, so ``sign(x) * idf`` needs only the idf vector."""
+    n = x.shape[0]
+    binary = (x > 0).astype(np.float32).tocsr()
+    df = np.asarray(binary.sum(axis=0)).ravel()
+    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+    return (binary @ sparse.diags(idf)).tocsr()
+
+
+def prune_rows(x: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
+    """Each row's ``keep`` heaviest entries, re-normalised: a sparse sketch for nearest-neighbour candidates."""
+    coo = x.tocoo()
+    order = np.lexsort((-coo.data, coo.row))
+    r, c, v = coo.row[order], coo.col[order], coo.data[order]
+    rank = np.arange(len(r)) - np.searchsorted(r, r, side="left")
+    ok = rank < keep
+    out = sparse.csr_matrix((v[ok], (r[ok], c[ok])), shape=x.shape)
+    norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
+    return sparse.diags(1.0 / np.maximum(norms, 1e-12)).astype(np.float32) @ out
+
+
 def _bags(docs: list[list[str]], sublinear: bool = True) -> sparse.csr_matrix:
     if not any(docs):
         return sparse.csr_matrix((len(docs), 1), dtype=np.float32)
@@ -124,14 +175,7 @@ def build_features(
 ) -> StoryFeatures:
     ids = [a.id for a in articles]
     texts = [((a.title or "") + "\n" + a.text) for a in articles]
-    if any(_WORD.search(t) for t in texts):
-        wv = TfidfVectorizer(
-            token_pattern=_WORD.pattern, lowercase=True, stop_words=sorted(ENGLISH_STOP_WORDS),
-            sublinear_tf=True, dtype=np.float32, min_df=1,
-        )  # fmt: skip
-        words = wv.fit_transform(texts).tocsr()
-    else:
-        words = sparse.csr_matrix((len(ids), 1), dtype=np.float32)
+    words = hashed_tfidf(texts)
     names = _bags([_name_tokens(facts_by_id.get(i), NAME_LABELS) for i in ids])
     places = _bags([_name_tokens(facts_by_id.get(i), PLACE_LABELS) for i in ids])
     dkeys = [sorted(set(date_keys(a, facts_by_id.get(a.id)))) for a in articles]
@@ -145,4 +189,6 @@ def build_features(
             lead[r] = v
     published = np.array([_published_days(a.published) for a in articles], dtype=np.float64)
     titles = [a.title or "" for a in articles]
-    return StoryFeatures(ids, words, names, places, dates, has_dates, lead, published, titles)
+    return StoryFeatures(
+        ids, words, names, places, dates, has_dates, lead, published, titles, idf_mass(words), idf_mass(names)
+    )

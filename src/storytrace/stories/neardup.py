@@ -109,24 +109,25 @@ def _doc_offsets(texts: Sequence[str], b: np.ndarray) -> np.ndarray:
     return out
 
 
-def shingle_hashes(texts: Sequence[str], shingle_size: int = 3, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """All word ``shingle_size``-shingle hashes of ``texts``: ``(hashes uint64, article index int64)``.
+def word_hashes(texts: Sequence[str], seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every word of ``texts`` in order, hashed: ``(hashes uint64, article index int64, length in bytes int64)``.
 
-    A text with fewer words than ``shingle_size`` gives one shingle of all its words (so short texts still match).
+    Words are runs of ASCII letters and digits or non-ASCII letters; ASCII is case-folded.
     """
-    base, inv, c1, c2, _ = _constants(seed)
+    base, inv, *_ = _constants(seed)
+    empty = (np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, np.int64))
     raw = np.frombuffer("\x00".join(texts).encode("utf-8"), dtype=np.uint8)
     # ASCII case folding in numpy (a str.lower() pass costs more than all the hashing); other scripts keep case
     b = raw + ((raw >= 65) & (raw <= 90)).astype(np.uint8) * np.uint8(32)
     n = len(b)
     if n == 0:
-        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+        return empty
     word = _word_mask(b)
     first = word.copy()
     first[1:] &= ~word[:-1]
     starts = np.flatnonzero(first)
     if len(starts) == 0:
-        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+        return empty
     doc = np.searchsorted(_doc_offsets(texts, b), starts, side="right") - 1
     pw, ipw = _power_tables(base, inv, n + 1)
     ends = np.flatnonzero(word & ~np.concatenate((word[1:], [False]))) + 1
@@ -135,6 +136,19 @@ def shingle_hashes(texts: Sequence[str], shingle_size: int = 3, seed: int = 1) -
         prefix = np.zeros(n + 1, dtype=np.uint64)
         np.cumsum(pw[:n] * b, out=prefix[1:])
         words = _mix((prefix[ends] - prefix[starts]) * ipw[starts] + np.uint64(0x9E3779B97F4A7C15))
+    return words, doc, ends - starts
+
+
+def shingle_hashes(texts: Sequence[str], shingle_size: int = 3, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """All word ``shingle_size``-shingle hashes of ``texts``: ``(hashes uint64, article index int64)``.
+
+    A text with fewer words than ``shingle_size`` gives one shingle of all its words (so short texts still match).
+    """
+    _, _, c1, c2, _ = _constants(seed)
+    words, doc, _ = word_hashes(texts, seed)
+    if len(words) == 0:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    with np.errstate(over="ignore"):
         k = shingle_size
         if len(words) < k:
             full = np.zeros(0, dtype=np.uint64)
@@ -169,14 +183,14 @@ def signatures_from_shingles(
     bits = int(num_perm).bit_length() - 1
     if 1 << bits != num_perm:
         raise ValueError("num_perm must be a power of two")
-    sig = np.full(n_docs * num_perm, _EMPTY, dtype=np.uint32)
+    flat = np.full(n_docs * num_perm, _EMPTY, dtype=np.uint32)
     if len(hashes):
         with np.errstate(over="ignore"):
             hv = _mix(hashes ^ np.uint64(salt))
         bins = (hv >> np.uint64(64 - bits)).astype(np.int64)
         vals = (hv & np.uint64(0xFFFFFFFE)).astype(np.uint32)  # even: never equal to the empty marker
-        np.minimum.at(sig, doc * num_perm + bins, vals)
-    sig = sig.reshape(n_docs, num_perm)
+        np.minimum.at(flat, doc * num_perm + bins, vals)
+    sig = flat.reshape(n_docs, num_perm)
     _densify(sig, salt)
     return sig
 
