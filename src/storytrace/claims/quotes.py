@@ -452,6 +452,10 @@ def _cue_sentence(doc: Doc, toks: list[Token]) -> _Binding | None:
     return None
 
 
+def _text_of(toks: list[Token]) -> str:
+    return toks[0].doc[toks[0].i : toks[-1].i + 1].text if toks else ""
+
+
 def _span_of(t: Token, n: int) -> Span:
     last = t.doc[min(len(t.doc) - 1, t.i + n - 1)]
     return (t.idx, last.idx + len(last.text))
@@ -471,6 +475,11 @@ def _before_frame(doc: Doc, toks: list[Token]) -> _Binding | None:
         if _speech_verb(t):
             return _bind(doc, t)
     if last == ":":
+        # 'More from Blumenthal and Cohen:', '- Jeffrey M. Jones:', 'pollster Daron Shaw:' (a name as the cue)
+        named = toks[-2] if len(toks) > 1 else None
+        if named is not None and named.ent_type_ in ("PERSON", "ORG") and named.ent_iob_ in ("B", "I"):
+            colon = toks[-1]
+            return _Binding(":", (colon.idx, colon.idx + 1), named)
         # 'She then addressed the supporters again: “...”'
         for t in reversed(toks):
             if t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
@@ -585,6 +594,9 @@ def find_quotes(
         else:
             binding = _before_frame(doc, before)
             full = binding is not None and _only_punct(after)
+            if binding is not None and not full and _text_of(before).rstrip().endswith(":"):
+                # 'McCaskill scolded him: “…,” she said.': a colon frame and a cue of its own after the quote
+                full = _after_frame(doc, after) is not None
             if not full:
                 binding = _governing_verb(doc, q, before, after)
                 full = binding is not None
@@ -629,11 +641,17 @@ def find_quotes(
                 _apply(q, nb, quoted)
             q.group = n_groups
             n_groups += 1
-    # a direct quote still without a speaker: the person named nearest before it, within the two sentences before
+    # a direct quote still without a speaker: the subject of a cue ending the sentence before ('“… loop-hole,” she
+    # said. “We have no context …”'), else the person named nearest before it, within the two sentences before
     for q in found:
         if q.partial or q.speaker_span is not None or not q.sentences:
             continue
         s0 = q.sentences[0]
+        if s0 > 0 and sentences:
+            subj = _closing_cue_subject(doc, sentences[s0 - 1], quoted)
+            if subj is not None:
+                _set_speaker(q, subj)
+                continue
         lo = sentences[max(0, s0 - 2)][0] if sentences else 0
         head = _nearest_name(doc, lo, q.outer[0], q.outer[0], quoted)
         if head is None:
@@ -651,6 +669,18 @@ def find_quotes(
         else:
             by_cue[q.cue_span] = q.group
     return found
+
+
+def _closing_cue_subject(doc: Doc, sent: Span, quoted: Sequence[Span]) -> Token | None:
+    """The subject of a speech verb that ends the sentence ('…,” she said.', '…, Ruiz told reporters.')."""
+    toks = [t for t in _tokens(doc, sent[0], sent[1]) if not t.is_punct and not _inside(t.idx, quoted)]
+    for t in reversed(toks[-6:]):
+        if _speech_verb(t) and t.dep_ not in ("amod", "compound"):
+            subj = _subject_of(t)
+            if subj is not None and not _inside(subj.idx, quoted) and subj.i > toks[-6:][0].i - 4:
+                return subj
+            return None
+    return None
 
 
 def _inside(i: int, quoted: Sequence[Span]) -> bool:
