@@ -300,8 +300,14 @@ def _tokens(doc: Doc, lo: int, hi: int) -> list[Token]:
     return [t for t in span if not t.is_space] if span is not None else []
 
 
+# verb forms the small model sometimes tags as plural nouns ('Trump says'); other nouns ('STATES') are not cues
+_NOUN_TAGGED_CUES = frozenset(["says", "said", "tells", "told", "adds", "added", "writes", "wrote", "tweets", "tweeted"])
+
+
 def _speech_verb(t: Token) -> bool:
-    return t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX", "NOUN") and t.tag_ != "NN"
+    if t.lemma_.lower() not in SPEECH_VERBS:
+        return False
+    return t.pos_ in ("VERB", "AUX") or (t.pos_ == "NOUN" and t.lower_ in _NOUN_TAGGED_CUES)
 
 
 def speaker_phrase(doc: Doc, head: Token) -> SpacySpan:
@@ -452,6 +458,13 @@ def _cue_sentence(doc: Doc, toks: list[Token]) -> _Binding | None:
     return None
 
 
+def _after_last_dash(toks: list[Token]) -> list[Token]:
+    for n in range(len(toks) - 1, -1, -1):
+        if toks[n].text in _DASHES:
+            return toks[n:]
+    return []
+
+
 def _text_of(toks: list[Token]) -> str:
     return toks[0].doc[toks[0].i : toks[-1].i + 1].text if toks else ""
 
@@ -471,6 +484,12 @@ def _before_frame(doc: Doc, toks: list[Token]) -> _Binding | None:
     acc = _according_to(toks)
     if acc is not None:
         return _Binding("according to", _span_of(acc[0], 2), acc[1])
+    if last == ":":
+        # 'Pollsters agree - Carl Bialik: “…”': a headline, a dash, then the name credited with the quote
+        credit = _dash_credit(_after_last_dash(toks[:-1]))
+        if credit is not None:
+            colon = toks[-1]
+            return _Binding(":", (colon.idx, colon.idx + 1), credit.head)
     for t in reversed(toks):
         if _speech_verb(t):
             return _bind(doc, t)
