@@ -89,10 +89,14 @@ def repair_source(text: str, attr: Attribution) -> bool:
 
 
 def is_direct(text: str, pieces: list[tuple[int, int]]) -> bool:
-    """Every piece is quoted material only: no word character outside quotation marks, and at least one mark."""
+    """Every piece is quoted material only: no word character outside quotation marks, and at least one mark (a span
+    starting right after an opening mark counts as inside it: annotators sometimes leave the marks out)."""
     marks = 0
     inside = False  # PolNeAR cuts content pieces at sentence ends, so the quoted state runs across pieces
     for a, b in sorted(pieces):
+        if not inside and a > 0 and text[a - 1] in '“"„«' and text[a : a + 1].isalnum():
+            marks += 1  # the annotator left the opening mark out of the span: “|Sheldon and I …”
+            inside = True
         for i in range(a, b):
             ch = text[i]
             if ch in '“”"«»„':
@@ -101,7 +105,11 @@ def is_direct(text: str, pieces: list[tuple[int, int]]) -> bool:
                     inside = True
                 elif ch in "”»" and not (not inside and (i == a or text[i - 1].isspace()) and text[i + 1 : i + 2].isalnum()):
                     inside = False
-                else:  # a straight mark, or a closing mark typed as the opener ('”Mr. Trump embodies …”')
+                elif ch in "”»":  # a closing mark typed as the opener ('”Mr. Trump embodies …”')
+                    inside = True
+                elif (i == a or text[i - 1].isspace() or text[i - 1] in "([—–-/") and not text[i + 1 : i + 2].isspace():
+                    inside = True  # a straight opener: also the one reopening each paragraph of a long quote
+                else:
                     inside = not inside
             elif ch.isalnum() and not inside:
                 return False

@@ -492,6 +492,10 @@ def _before_frame(doc: Doc, toks: list[Token]) -> _Binding | None:
             return _Binding(":", (colon.idx, colon.idx + 1), credit.head)
     for t in reversed(toks):
         if _speech_verb(t):
+            # 'Ryan said it’s unrealistic to think that if the U.S. pulls back, “…”': the quote continues reported
+            # speech (PolNeAR: indirect), unlike 'Ruiz told reporters on Friday, “…”'
+            if any(x.dep_ in ("ccomp", "mark") and x.head.i >= t.i for x in toks if x.i > t.i):
+                return None
             return _bind(doc, t)
     if last == ":":
         # 'More from Blumenthal and Cohen:', '- Jeffrey M. Jones:', 'pollster Daron Shaw:' (a name as the cue)
