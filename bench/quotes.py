@@ -103,7 +103,9 @@ def is_direct(text: str, pieces: list[tuple[int, int]]) -> bool:
                 marks += 1
                 if ch in "“«„":
                     inside = True
-                elif ch in "”»" and not (not inside and (i == a or text[i - 1].isspace()) and text[i + 1 : i + 2].isalnum()):
+                elif ch in "”»" and not (
+                    not inside and (i == a or text[i - 1].isspace()) and text[i + 1 : i + 2].isalnum()
+                ):
                     inside = False
                 elif ch in "”»":  # a closing mark typed as the opener ('”Mr. Trump embodies …”')
                     inside = True

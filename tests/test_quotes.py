@@ -134,3 +134,41 @@ def test_role_only_rewrite_is_linked_to_the_named_speaker():
 def test_negation_and_modality(sentence, negated, modality):
     (c,) = facts(sentence).claims
     assert (c.negated, c.modality) == (negated, modality)
+
+
+def test_quote_credited_after_a_dash():
+    text = "Readers sent us their views.\n\n“The debate showed who he really is. He is not ready.” ― Martha Aguilar"
+    q = only(facts(text), "not ready")
+    assert (q.speaker, q.partial) == ("Martha Aguilar", False)
+
+
+def test_cue_as_a_sentence_of_its_own_after_a_question():
+    text = (
+        "Fire chief Tomas Vell spoke to the crowd.\n\n"
+        "“How many times do we have to see this?” Vell said. “In the harbour, a man with his hands in the air.”"
+    )
+    f = facts(text)
+    first, second = only(f, "How many times"), only(f, "In the harbour")
+    assert first.speaker == "Tomas Vell" and first.cue == "said" and not first.partial
+    assert second.speaker == "Tomas Vell" and second.cue == "said" and not second.partial
+
+
+def test_headline_dash_name_colon_credits_the_name():
+    text = "Pollsters agree - Carl Bialik: “One of the biggest lessons was a simple one: keep contacting voters late.”"
+    q = only(facts(text), "biggest lessons")
+    assert (q.speaker, q.partial) == ("Carl Bialik", False)
+
+
+def test_quote_continuing_reported_speech_is_partial():
+    text = "Ryan said it is unrealistic to think that if the navy pulls back, “our oceans are going to save us.”"
+    assert only(facts(text), "oceans").partial
+
+
+def test_speaker_from_a_cue_ending_the_sentence_before():
+    text = (
+        "Ms. Ilse Marrant met the council on Monday.\n\n"
+        "The plan matters because “most people do not know about the loophole,” she said, looking at Tomas Vell. "
+        "“We have no context for the present if we do not know the past.”"
+    )
+    q = only(facts(text), "no context")
+    assert not q.partial and q.speaker == "Ilse Marrant"

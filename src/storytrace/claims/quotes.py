@@ -301,7 +301,9 @@ def _tokens(doc: Doc, lo: int, hi: int) -> list[Token]:
 
 
 # verb forms the small model sometimes tags as plural nouns ('Trump says'); other nouns ('STATES') are not cues
-_NOUN_TAGGED_CUES = frozenset(["says", "said", "tells", "told", "adds", "added", "writes", "wrote", "tweets", "tweeted"])
+_NOUN_TAGGED_CUES = frozenset(
+    ["says", "said", "tells", "told", "adds", "added", "writes", "wrote", "tweets", "tweeted"]
+)
 
 
 def _speech_verb(t: Token) -> bool:
@@ -451,7 +453,9 @@ def _cue_sentence(doc: Doc, toks: list[Token]) -> _Binding | None:
         if t.text in (".", ";", "?", "!") and n > 0:
             return None
         if _speech_verb(t) and t.dep_ not in ("amod", "compound"):
-            if any(c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and c.lower_ not in _RECIPIENTS) for c in t.children):
+            if any(
+                c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and c.lower_ not in _RECIPIENTS) for c in t.children
+            ):
                 return None
             b = _bind(doc, t)
             return b if b.head is not None else None
@@ -763,9 +767,7 @@ def _previous_direct(found: list[FoundQuote], k: int, text: str, sentences: Sequ
     return None
 
 
-def _unquoted_sentence_between(
-    text: str, sentences: Sequence[Span], lo: int, hi: int, cue: Span | None = None
-) -> bool:
+def _unquoted_sentence_between(text: str, sentences: Sequence[Span], lo: int, hi: int, cue: Span | None = None) -> bool:
     return any(
         s >= lo and e <= hi and _WORD.search(text[s:e]) and not (cue is not None and s <= cue[0] < e)
         for s, e in sentences
