@@ -10,9 +10,13 @@ Rules (tuned on PolNeAR train/dev, see docs/claims.md):
   ending in ``:`` or ``,`` ("Ruiz said:", "As one official put it,"), and the text after the closing mark is empty
   or starts with a cue ("she said", "said Ana Ruiz, the fire chief", "the daily wrote, adding"). Anything else is a
   partial quote inside running text ("Ruiz called the blaze “a disaster”"), which PolNeAR counts as indirect.
+  Also cues: a dash credit ("“…” ― Pamela Padilla"), a name right before a colon ("Pollsters agree - Carl Bialik:"),
+  and a next sentence that is only a cue ("“…?” Clinton said."). A frame whose cue verb has a clause of its own
+  before the mark ("Ryan said it is unrealistic to think that if …, “…”") continues reported speech: partial.
 - Speaker: the subject of the cue verb ("according to X": X). A direct quote with no cue of its own continues the
   attribution of the quote just before it (same paragraph, or the previous paragraph if nothing unquoted came
-  between), or takes one from a preceding sentence that ends in ``:``, or from the next quote's cue.
+  between), or takes one from a preceding sentence that ends in ``:``, or from the next quote's cue; failing that,
+  the subject of a cue ending the sentence before, then the person named nearest before.
 - Scare quotes and titles (short quoted words with no cue) are kept as partial quotes with no speaker.
 """
 
