@@ -10,8 +10,8 @@ import time
 
 from conftest import ROOT, shared_data
 
-TOPICS = [36, 37, 41]
-FLOOR_B3_F1 = 0.0  # set from the measured value below
+TOPICS = [39, 40, 43]
+FLOOR_B3_F1 = 0.89  # measured 0.913 (P 1.000, R 0.840) with spaCy entities and MiniLM lead vectors
 
 
 def test_ecb_sample_floor():

@@ -57,46 +57,72 @@ DEFAULT_MODEL = PairModel(
 )
 
 
-def _rowdot(m: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+def _local(m: sparse.csr_matrix | None, rows: np.ndarray) -> sparse.csr_matrix | None:
+    """Rows ``rows`` of ``m`` with only their used columns: scipy's element-wise kernels allocate a workspace as
+    wide as the matrix (2^20 hashed words), which would dominate many small scoring calls."""
+    if m is None:
+        return None
+    sub = m[rows]
+    used = np.unique(sub.indices)
+    return sparse.csr_matrix(
+        (sub.data, np.searchsorted(used, sub.indices), sub.indptr), shape=(len(rows), max(1, len(used)))
+    )
+
+
+_DENSE_CELLS = 4_000_000  # a local matrix this small is faster as a dense array (a story, a component)
+
+
+def _rowdot(m: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, right: sparse.csr_matrix | None = None) -> np.ndarray:
+    """``<m[i], r[j]>`` per pair, with ``r = right`` (default ``m``)."""
+    r = m if right is None else right
     if m.shape[1] == 0 or not len(i):
         return np.zeros(len(i))
-    return np.asarray(m[i].multiply(m[j]).sum(axis=1)).ravel()
+    if m.shape[0] * m.shape[1] <= _DENSE_CELLS:
+        gram = (m @ r.T).toarray()
+        return gram[i, j].astype(np.float64)
+    return np.asarray(m[i].multiply(r[j]).sum(axis=1)).ravel()
 
 
 def _nonempty(m: sparse.csr_matrix) -> np.ndarray:
     return np.diff(m.indptr) > 0
 
 
-def _contained(m: sparse.csr_matrix | None, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+def _contained(m: sparse.csr_matrix | None, mass: np.ndarray | None, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """idf mass shared by the pair over the smaller article's idf mass: 1 when a short article's words (or names)
     all appear in the long one, which a cosine under-rates."""
-    if m is None or not len(i):
+    if m is None or mass is None or not len(i):
         return np.zeros(len(i))
-    shared = np.asarray(m[i].multiply(m[j] > 0).sum(axis=1)).ravel()
-    mass = np.asarray(m.sum(axis=1)).ravel()
+    binary = m.copy()
+    binary.data = np.ones_like(binary.data)
+    shared = _rowdot(m, i, j, right=binary)
     small = np.minimum(mass[i], mass[j])
     return np.where(small > 0, shared / np.maximum(small, 1e-12), 0.0)
 
 
 def pair_features(f: StoryFeatures, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """The :data:`FEATURES` of pairs ``(i[k], j[k])``: an ``(m, len(FEATURES))`` float array."""
-    words = _rowdot(f.words, i, j)
-    names = _rowdot(f.names, i, j)
-    has_places = _nonempty(f.places)
+    rows, inv = np.unique(np.concatenate([i, j]), return_inverse=True)
+    li, lj = inv[: len(i)], inv[len(i) :]
+    words = _rowdot(_local(f.words, rows), li, lj)
+    names = _rowdot(_local(f.names, rows), li, lj)
+    has_places = f.has_places if f.has_places is not None else _nonempty(f.places)
     places_both = (has_places[i] & has_places[j]).astype(np.float64)
-    places = _rowdot(f.places, i, j)
+    places = _rowdot(_local(f.places, rows), li, lj)
     dates_both = (f.has_dates[i] & f.has_dates[j]).astype(np.float64)
-    dates = _rowdot(f.dates, i, j)
-    lead_ok = np.abs(f.lead).sum(axis=1) > 0
+    dates = _rowdot(_local(f.dates, rows), li, lj)
+    lead_ok = f.has_lead if f.has_lead is not None else np.abs(f.lead).sum(axis=1) > 0
     lead_both = (lead_ok[i] & lead_ok[j]).astype(np.float64)
     lead = np.einsum("ij,ij->i", f.lead[i], f.lead[j]).astype(np.float64) if len(i) else np.zeros(0)
     pub_i, pub_j = f.published[i], f.published[j]
     pub_both = ~(np.isnan(pub_i) | np.isnan(pub_j))
     gap = np.abs(np.where(pub_both, pub_i - pub_j, 0.0))
     published = np.where(pub_both, np.exp(-gap / 2.0), 0.0)
+    wmass = f.words_mass[rows] if f.words_mass is not None else None
+    nmass = f.names_mass[rows] if f.names_mass is not None else None
     return np.stack(
         [words, names, places, places_both, dates, dates_both, lead, lead_both, published,
-         pub_both.astype(np.float64), words * names, _contained(f.words_idf, i, j), _contained(f.names_idf, i, j)],
+         pub_both.astype(np.float64), words * names, _contained(_local(f.words_idf, rows), wmass, li, lj),
+         _contained(_local(f.names_idf, rows), nmass, li, lj)],
         axis=1,
     )  # fmt: skip
 

@@ -45,6 +45,11 @@ class StoryFeatures:
     titles: list[str]
     words_idf: sparse.csr_matrix | None = None  # binary x idf (unnormalised): for containment of short articles
     names_idf: sparse.csr_matrix | None = None
+    # per-article constants that every pair-scoring call needs (computed once here, not per call)
+    has_places: np.ndarray | None = None
+    has_lead: np.ndarray | None = None
+    words_mass: np.ndarray | None = None
+    names_mass: np.ndarray | None = None
 
 
 def entity_key(text: str) -> str:
@@ -189,6 +194,9 @@ def build_features(
             lead[r] = v
     published = np.array([_published_days(a.published) for a in articles], dtype=np.float64)
     titles = [a.title or "" for a in articles]
+    words_idf, names_idf = idf_mass(words), idf_mass(names)
     return StoryFeatures(
-        ids, words, names, places, dates, has_dates, lead, published, titles, idf_mass(words), idf_mass(names)
-    )
+        ids, words, names, places, dates, has_dates, lead, published, titles, words_idf, names_idf,
+        has_places=np.diff(places.indptr) > 0, has_lead=np.abs(lead).sum(axis=1) > 0,
+        words_mass=np.asarray(words_idf.sum(axis=1)).ravel(), names_mass=np.asarray(names_idf.sum(axis=1)).ravel(),
+    )  # fmt: skip

@@ -82,19 +82,25 @@ def _power_tables(base: int, inv: int, n: int) -> tuple[np.ndarray, np.ndarray]:
     return have
 
 
+_LOWER = np.arange(256, dtype=np.uint8)
+_LOWER[65:91] += 32
+_IS_WORD = np.zeros(256, dtype=bool)
+_IS_WORD[48:58] = _IS_WORD[97:123] = _IS_WORD[128:] = True
+
+
 def _word_mask(b: np.ndarray) -> np.ndarray:
-    word = ((b >= 48) & (b <= 57)) | ((b >= 97) & (b <= 122)) | (b >= 128)
+    word = _IS_WORD[b]
     # U+2000-U+207F (dashes, curly quotes, ellipsis) and U+0080-U+00BF (no-break space, pound, guillemets) are
-    # punctuation, not letters: blank every byte of those UTF-8 sequences.
+    # punctuation, not letters: blank every byte of those UTF-8 sequences (found from their rare lead bytes)
     n = len(b)
-    lead2 = np.zeros(n, dtype=bool)
-    lead2[:-1] = b[:-1] == 0xC2
-    lead3 = np.zeros(n, dtype=bool)
-    lead3[:-2] = (b[:-2] == 0xE2) & ((b[1:-1] == 0x80) | (b[1:-1] == 0x81))
-    punct = lead2 | lead3
-    punct[1:] |= lead2[:-1] | lead3[:-1]
-    punct[2:] |= lead3[:-2]
-    return word & ~punct
+    c2 = np.flatnonzero(b[:-1] == 0xC2)
+    word[c2] = False
+    word[c2 + 1] = False
+    e2 = np.flatnonzero(b[:-2] == 0xE2)
+    e2 = e2[(b[e2 + 1] == 0x80) | (b[e2 + 1] == 0x81)]
+    for k in range(3):
+        word[np.minimum(e2 + k, n - 1)] = False
+    return word
 
 
 def _doc_offsets(texts: Sequence[str], b: np.ndarray) -> np.ndarray:
@@ -118,7 +124,7 @@ def word_hashes(texts: Sequence[str], seed: int = 1) -> tuple[np.ndarray, np.nda
     empty = (np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, np.int64))
     raw = np.frombuffer("\x00".join(texts).encode("utf-8"), dtype=np.uint8)
     # ASCII case folding in numpy (a str.lower() pass costs more than all the hashing); other scripts keep case
-    b = raw + ((raw >= 65) & (raw <= 90)).astype(np.uint8) * np.uint8(32)
+    b = _LOWER[raw]
     n = len(b)
     if n == 0:
         return empty
@@ -195,24 +201,35 @@ def signatures_from_shingles(
     return sig
 
 
+@functools.lru_cache(maxsize=8)
+def _borrow_table(num_perm: int, salt: int, attempts: int) -> np.ndarray:
+    """``[bin, attempt] -> bin to borrow from``: depends only on (bin, attempt), the same for every article, so
+    signatures stay comparable and two articles with the same filled bins fill their empty bins alike."""
+    cols = np.arange(num_perm, dtype=np.uint64)[:, None] << np.uint64(32)
+    tries = np.arange(1, attempts + 1, dtype=np.uint64)[None, :]
+    with np.errstate(over="ignore"):
+        return (_mix(cols + tries + np.uint64(salt)) % np.uint64(num_perm)).astype(np.int64)
+
+
 def _densify(sig: np.ndarray, salt: int) -> None:
     num_perm = sig.shape[1]
+    attempts = 8 * num_perm
+    table = _borrow_table(num_perm, salt, attempts)
     orig = sig.copy()
     empty = orig == _EMPTY
     has_any = ~empty.all(axis=1)
     rows, cols = np.nonzero(empty & has_any[:, None])
-    attempt = 0
-    while len(rows) and attempt < 8 * num_perm:
-        attempt += 1
-        # the bin to borrow from depends only on (bin, attempt), the same for every article: signatures stay
-        # comparable, and two articles with the same filled bins fill their empty bins alike
-        key = (cols.astype(np.uint64) << np.uint64(32)) + np.uint64(attempt) + np.uint64(salt)
-        with np.errstate(over="ignore"):
-            src = (_mix(key) % np.uint64(num_perm)).astype(np.int64)
-        got = orig[rows, src]
+    start, batch = 0, 2
+    while len(rows) and start < attempts:
+        # several attempts at once (more as fewer cells remain); the first that lands on a filled bin wins
+        src = table[cols, start : start + batch]
+        got = orig[rows[:, None], src]
         ok = got != _EMPTY
-        sig[rows[ok], cols[ok]] = got[ok]
-        rows, cols = rows[~ok], cols[~ok]
+        hit = ok.any(axis=1)
+        first = np.argmax(ok, axis=1)
+        sig[rows[hit], cols[hit]] = got[hit, first[hit]]
+        rows, cols = rows[~hit], cols[~hit]
+        start, batch = start + batch, batch * 2
     for r, c in zip(rows, cols, strict=True):  # practically never: borrow the next filled bin to the right
         nz = np.flatnonzero(orig[r] != _EMPTY)
         sig[r, c] = orig[r, nz[np.searchsorted(nz, c) % len(nz)]]
