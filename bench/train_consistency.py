@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from storytrace.crosscheck.consistency import FEATURES, MODEL_PATH, Source, features
+from storytrace.crosscheck.consistency import FEATURES, MODEL_PATH, Source, features, load_word_cache, save_word_cache
+from storytrace.crosscheck.lexicon import alternatives
 from storytrace.crosscheck.text import FUNCTION_WORDS, content_words
 from storytrace.embed import embed
 
@@ -101,6 +102,26 @@ def _swap_content(s: str, src: Source, rng: random.Random) -> str | None:
     return re.sub(rf"\b{re.escape(w)}\b", rng.choice(pool), s, count=1, flags=re.I)
 
 
+def _swap_related(s: str, kind: str, rng: random.Random) -> str | None:
+    """Replace one content word by a WordNet synonym (a paraphrase), sibling (an entity/attribute swap: Wednesday ->
+    Saturday, yellow -> green) or antonym."""
+    cw = [w for w in dict.fromkeys(content_words(s)) if w.isalpha() and len(w) > 2]
+    rng.shuffle(cw)
+    for w in cw:
+        alts = alternatives(w, kind)
+        if alts:
+            return re.sub(rf"\b{re.escape(w)}\b", rng.choice(alts), s, count=1, flags=re.I)
+    return None
+
+
+def _paraphrase(s: str, rng: random.Random) -> str:
+    """A faithful rewording in the way summaries reword: one to three words swapped for WordNet synonyms."""
+    out = s
+    for _ in range(rng.choice([1, 2, 3])):
+        out = _swap_related(out, "synonym", rng) or out
+    return out
+
+
 def make_pairs(n_docs: int, seed: int = 3) -> tuple[list[Source], list[tuple[int, str, int, str]]]:
     rng = random.Random(seed)
     corpus = read_ecb()
@@ -131,10 +152,11 @@ def make_pairs(n_docs: int, seed: int = 3) -> tuple[list[Source], list[tuple[int
             good = [g for g in good if all(n in src_text for n in re.findall(r"\d+", g))]
             for g in good[:2]:
                 positives.append((g, "paraphrase"))
+        positives += [(_paraphrase(t, rng), "synonyms") for t, _ in positives[:2]]
         for text, kind in positives:
             pairs.append((si, text, 1, kind))
         for text, _ in positives:
-            op = rng.choice(["name", "number", "negate", "content", "content", "clause"])
+            op = rng.choice(["name", "number", "negate", "content", "clause", "sibling", "sibling", "antonym"])
             if op == "name":
                 neg = _swap_name(text, src, rng)
             elif op == "number":
@@ -143,6 +165,8 @@ def make_pairs(n_docs: int, seed: int = 3) -> tuple[list[Source], list[tuple[int
                 neg = _negate(text)
             elif op == "content":
                 neg = _swap_content(text, src, rng)
+            elif op in ("sibling", "antonym"):
+                neg = _swap_related(text, op, rng) or _swap_name(text, src, rng)
             else:
                 extra = rng.choice(all_sents)
                 neg = text.rstrip(".") + ", and " + extra[0].lower() + extra[1:]
@@ -156,7 +180,10 @@ def train(n_docs: int = 400) -> dict[str, object]:
 
     t0 = time.time()
     sources, pairs = make_pairs(n_docs)
+    words_cache = ROOT / "bench" / "work" / "words.npz"
+    load_word_cache(words_cache)
     x = np.stack([features(sources[si], text) for si, text, _, _ in pairs])
+    save_word_cache(words_cache)
     y = np.array([lab for _, _, lab, _ in pairs])
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
     clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit((x - mean) / scale, y)
@@ -188,7 +215,9 @@ def train(n_docs: int = 400) -> dict[str, object]:
     }
     MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
     MODEL_PATH.write_text(json.dumps(model, indent=1) + "\n")
-    np.savez_compressed("/tmp/consistency_train.npz", x=x, y=y)
+    np.savez_compressed(
+        ROOT / "bench" / "work" / "consistency_train.npz", x=x, y=y, kinds=np.array([k for *_, k in pairs])
+    )
     print(f"{len(pairs)} pairs, train bacc {best_b:.3f}, threshold {best_t:.2f}, {time.time() - t0:.0f}s")
     for f, w in zip(FEATURES, model["weights"], strict=True):  # type: ignore[call-overload]
         print(f"  {f:24s} {w:+.3f}")

@@ -26,6 +26,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from storytrace.crosscheck.text import content_words, is_negation, stem, words
+from storytrace.crosscheck.wordsupport import WORD_FEATURES, pool, sentence_features
 from storytrace.embed import embed
 from storytrace.ingest.sentences import split_sentences
 
@@ -43,7 +44,9 @@ FEATURES = [
     "mean_novel_word_sim",
     "novel_bigram_share",
     "length_ratio",
+    *WORD_FEATURES,  # the word diff against the aligned source span (wordsupport.py)
 ]
+BASE_FEATURES = 12
 _NUM = re.compile(r"\d[\d,.]*")
 _CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]+")
 
@@ -64,6 +67,20 @@ def word_vectors(ws: Sequence[str]) -> np.ndarray:
     if not ws:
         return np.zeros((0, 384), dtype=np.float32)
     return np.stack([_WORD_CACHE[w] for w in ws])
+
+
+def load_word_cache(path: Path) -> None:
+    """Fill the word-vector cache from an ``.npz`` written by :func:`save_word_cache` (benchmarks reuse it)."""
+    if path.exists():
+        with np.load(path) as z:
+            words_ = [str(w) for w in z["words"]]
+            _WORD_CACHE.update(zip(words_, z["vecs"], strict=True))
+
+
+def save_word_cache(path: Path) -> None:
+    if _WORD_CACHE:
+        ws = sorted(_WORD_CACHE)
+        np.savez(path, words=np.array(ws), vecs=np.stack([_WORD_CACHE[w] for w in ws]))
 
 
 @dataclass
@@ -137,7 +154,24 @@ def features(src: Source, derived: str, derived_vecs: np.ndarray | None = None) 
     else:
         worst, mean_w = 1.0, 1.0
     bigrams = list(itertools.pairwise(dw))
-    return np.array(
+    swords = src.words
+    svecs = src.source_word_vecs()
+    word_rows = []
+    for i, s in enumerate(dsents):
+        best2 = [int(j) for j in np.argsort(-sims[i])[:2]] if len(src.sents) else []
+        word_rows.append(
+            sentence_features(
+                s,
+                [src.sents[j] for j in best2],
+                src.stems,
+                swords,
+                src.numbers,
+                src.names,
+                word_vectors,
+                svecs,
+            )
+        )
+    base = np.array(
         [
             float(best.min()),
             float(best.mean()),
@@ -154,6 +188,7 @@ def features(src: Source, derived: str, derived_vecs: np.ndarray | None = None) 
         ],
         dtype=np.float64,
     )
+    return np.concatenate([base, pool(word_rows)])
 
 
 @dataclass
