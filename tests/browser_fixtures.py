@@ -1,9 +1,7 @@
 """Shared browser fixtures: Playwright driving Debian's Chromium (never a browser download).
 
-Use in a test module (the file-level noqa because the imported fixtures are parameters of the same name)::
-
-    # ruff: noqa: F811
-    from browser_fixtures import browser, new_page  # noqa: F401
+The fixtures are registered once for the whole session by ``pytest_plugins`` in conftest.py (importing them into a
+test module would make a second session-scoped browser, and two sync Playwright drivers cannot share a thread)::
 
     pytestmark = pytest.mark.browser
 

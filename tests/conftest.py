@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# Fixtures shared across modules are registered once here, so that session-scoped ones (one Chromium, one
+# PostgreSQL server, one stored corpus) really are one per session.
+pytest_plugins = ["browser_fixtures", "pg_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 CORPUS = EXAMPLES / "harbour-fire"

@@ -1,11 +1,7 @@
 """A real PostgreSQL server for the store tests, started in a temporary directory (recipe: ../shared/docs/PLATFORM.md
 section 3), and a ``store_url`` fixture that runs a test once on SQLite and once on PostgreSQL.
 
-Use in a test module::
-
-    from pg_fixtures import pg_server, store_url  # noqa: F401
-
-When the PostgreSQL binaries are absent the PostgreSQL cases skip with one plain message, which the summary at the
+Registered for the whole session by ``pytest_plugins`` in conftest.py; test modules just name the fixtures. When the PostgreSQL binaries are absent the PostgreSQL cases skip with one plain message, which the summary at the
 end of the run counts.
 """
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from browser_fixtures are test parameters of the same name)
 """The report in a real browser (Debian's Chromium through Playwright): sections visible, citations jump to the
 sentence (:target), keyboard reachable, no sideways overflow on a phone, hostile article inert."""
 
@@ -9,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from browser_fixtures import PHONE, browser, new_page  # noqa: F401
+from browser_fixtures import PHONE
 from report_sample import sample_dossier
 from storytrace.dossier.html import render_html
 

@@ -18,10 +18,6 @@ from storytrace.pipeline import analyze_articles
 from storytrace.store import UnknownId, open_store
 
 # the fixtures, by assignment so that test parameters of the same name do not read as redefinitions
-pg_server = pg_fixtures.pg_server
-store_url = pg_fixtures.store_url
-corpus_db = pg_fixtures.corpus_db
-corpus_files = pg_fixtures.corpus_files
 
 FIRE_1 = """Fire guts warehouse at Valmora harbour
 
@@ -91,7 +87,7 @@ def memberships(store) -> dict[str, frozenset[str]]:
 @pytest.fixture(scope="module")
 def corpus_batch() -> tuple[list[str], list, list, list]:
     """The example corpus read and analysed once by the batch pipeline (what `storytrace analyze` does)."""
-    files = corpus_files()
+    files = pg_fixtures.corpus_files()
     articles, skipped = read_inputs(files)
     return files, articles, skipped, analyze_articles(sorted(articles, key=lambda a: a.id))
 

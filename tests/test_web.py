@@ -11,13 +11,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-import pg_fixtures
 from storytrace.dossier import validate
 from storytrace.store import open_store
 from storytrace.web import create_app
 from storytrace.web.security import CSP, is_binary
-
-corpus_db = pg_fixtures.corpus_db
 
 STORM = b"""Storm floods Brentwick seafront
 

@@ -16,14 +16,10 @@ from pathlib import Path
 import pytest
 
 import browser_fixtures
-import pg_fixtures
 from storytrace.store import open_store
 
 pytestmark = pytest.mark.browser
 
-browser = browser_fixtures.browser
-new_page = browser_fixtures.new_page
-corpus_db = pg_fixtures.corpus_db
 
 XSS_TITLE = "Dock fire <script>alert(1)</script> closes pier <img src=x onerror=alert(1)>"
 XSS = f"""{XSS_TITLE}
