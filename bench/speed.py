@@ -194,9 +194,9 @@ def main() -> None:
         "articles": n, "originals": n0, "copies": args.copies, "threshold": THRESHOLD, "cpu_count": os.cpu_count(),
         "exact_pairs_in_originals": len(truth0), "load_average": os.getloadavg(),
     }}  # fmt: skip
-    merged["cpu_count"] = float(os.cpu_count() or 0)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({**old, "figures": merged, "details": details}, indent=2) + "\n")
+    out = {**old, "figures": merged, "details": details, "cpu_count": os.cpu_count()}
+    RESULTS.write_text(json.dumps(out, indent=2) + "\n")
     print(json.dumps(figures, indent=2))
 
 
