@@ -35,7 +35,12 @@ class StoryOptions:
 
 @dataclass(frozen=True)
 class ReuseOptions:
-    pass
+    prefilter: float = 0.2  # content-word containment (either way) below which a pair is not aligned at all
+    min_match: int = 3  # shortest shared word run counted as verbatim
+    paraphrase_score: float = 0.62  # combined cosine/lexical score for a paraphrase link
+    copy_verbatim: float = 0.8  # share of the derived article inside verbatim runs for a copy
+    rewrite_explained: float = 0.6  # share of the derived article explained for a rewrite
+    partial_explained: float = 0.2  # share of the derived article explained for a partial take
 
 
 @dataclass(frozen=True)
@@ -46,12 +51,7 @@ class ClaimOptions:
 
 @dataclass(frozen=True)
 class CrosscheckOptions:
-    prefilter: float = 0.2  # content-word containment (either way) below which a pair is not aligned at all
-    min_match: int = 3  # shortest shared word run counted as verbatim
-    paraphrase_score: float = 0.62  # combined cosine/lexical score for a paraphrase link
-    copy_verbatim: float = 0.8  # share of the derived article inside verbatim runs for a copy
-    rewrite_explained: float = 0.6  # share of the derived article explained for a rewrite
-    partial_explained: float = 0.2  # share of the derived article explained for a partial take
+    pass
 
 
 @dataclass(frozen=True)
