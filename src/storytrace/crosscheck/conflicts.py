@@ -174,9 +174,15 @@ def pair_conflicts(
     out: list[Conflict] = []
     for left, right, cid_l, cid_r in clusters_items:
         seen: set[str] = set()
-        # the accusation is between two mentions: originals before their copies, then story order
-        lefts = sorted(left, key=lambda m: (ctx.is_derived(m.article), m.order))
-        rights = sorted(right, key=lambda m: (ctx.is_derived(m.article), m.order))
+
+        # the accusation is between two mentions: originals before their copies, exact figures before vague ones
+        # (an editor checks "17" against "12", not "more than a dozen"), the earliest report first, then story order
+        def rank(m: ClaimItem) -> tuple[bool, int, str, tuple[int, int]]:
+            vague = sum(1 for n in m.numbers if n.low != n.high)
+            return (ctx.is_derived(m.article), vague, ctx.published(m.article) or "9999", m.order)
+
+        lefts = sorted(left, key=rank)
+        rights = sorted(right, key=rank)
         for a in lefts:
             for b in rights:
                 if a.article == b.article:
