@@ -265,6 +265,16 @@ def facts_for_doc(article: Article, doc: Doc) -> ArticleFacts:
             or kind == "attributed"
             or modality == "planned"
             or (sent_ents and root.pos_ in ("VERB", "AUX"))
+            # an event stated without a name or a figure ("Dockworkers were evacuated within minutes") is still a
+            # checkable statement: if it is not a claim, a faithful paraphrase of it elsewhere looks like an addition
+            # (but not an imperative "Read that again: ..." nor an evaluation "Drills are boring": opinion)
+            or (
+                root.pos_ in ("VERB", "AUX")
+                and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN") for c in root.children)
+                and sum(1 for t in span if t.is_alpha) >= 6
+                and span[0].tag_ != "VB"
+                and not (root.lemma_ == "be" and any(c.dep_ == "acomp" for c in root.children))
+            )
         )
         if not check_worthy:
             continue

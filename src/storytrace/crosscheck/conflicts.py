@@ -142,7 +142,10 @@ def disagreements(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[Disagre
     # negation and tense: only between nearly the same words, so that the "not" (or the "will") is what differs
     # rather than another clause of a longer sentence ("... and no ship had been allowed in")
     near = len(a.stems ^ b.stems) <= max(3, 0.3 * len(a.stems | b.stems))
-    if a.negated != b.negated and near and lex >= 0.6 and not (a.future or b.future):
+    # and both must state the same action: "has not been established" does not deny "is under investigation"
+    # (claims made without a parse carry no action; then the words alone decide)
+    same_action = not (a.claim.action and b.claim.action) or a.claim.action == b.claim.action
+    if a.negated != b.negated and near and lex >= 0.6 and same_action and not (a.future or b.future):
         out.append(Disagreement("negation", "high", "one states it, the other denies it"))
     elif a.future != b.future and lex >= 0.4 and not (a.negated or b.negated):
         out.append(Disagreement("tense", "low", "one reports it as done, the other as still to come"))
