@@ -80,3 +80,12 @@ def test_next_week_is_the_following_monday(anchor):
     (d,) = dates("Talks resume next week.", anchor)
     value = dt.date.fromisoformat(d.value)
     assert value.weekday() == 0 and 1 <= (value - anchor).days <= 7
+
+
+def test_weekday_of_a_past_saying_in_a_forward_looking_sentence() -> None:
+    # "said on Wednesday" dates the saying (past) even though the sentence looks ahead to "next week"
+    text = "The port authority said on Wednesday it expected the harbour to reopen next week."
+    found = {d.text: d.value for d in find_dates(text, 0, len(text), dt.date(2025, 3, 13), "published")}
+    assert found == {"Wednesday": "2025-03-12", "next week": "2025-03-17"}
+    text = "The vote is scheduled on Friday and will be public."
+    assert [d.value for d in find_dates(text, 0, len(text), dt.date(2025, 3, 13), "published")] == ["2025-03-14"]

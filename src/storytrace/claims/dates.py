@@ -58,6 +58,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("weekday", re.compile(rf"\b(?:(?P<mod>last|next|this|on|this\s+coming|on\s+the\s+night\s+of)\s+)?(?P<wd>{_WD}){_PART}\b", re.I)),
     ("month", re.compile(r"\b(?P<mod>(?i:in|last|next|this|early|late|since)|mid-)\s*(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)\b")),
 ]  # fmt: skip
+# a past-tense speech verb or auxiliary right before a date phrase ("said on Wednesday", "was on Tuesday")
+_PAST_VERB_BEFORE = re.compile(
+    r"\b(?:said|told\s+\w+|announced|reported|confirmed|stated|added|warned|was|were|had)\s*,?\s*\Z", re.I
+)
 _FUTURE = re.compile(
     r"\b(will|won't|shall|'ll|is set to|are set to|is expected to|are expected to|is scheduled|are scheduled|"
     r"plans? to|planned|is due to|are due to|going to|intends? to|would|upcoming|next)\b",
@@ -221,7 +225,10 @@ def find_dates(
                         kind, "day"
                     )
                 else:
-                    res = resolve_relative(kind, words, anchor, looks_ahead)
+                    # "said on Wednesday it expected ... next week": the weekday dates the saying, which is past,
+                    # whatever the rest of the sentence looks ahead to
+                    ahead = looks_ahead and not (kind == "weekday" and _PAST_VERB_BEFORE.search(text, lo, a))
+                    res = resolve_relative(kind, words, anchor, ahead)
                     if res is None:
                         continue
                     value, precision = res

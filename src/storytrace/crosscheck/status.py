@@ -26,9 +26,13 @@ SUPPORT_COS_HIGH = 0.85  # a paraphrase this close needs fewer shared words ("br
 _NOT_FACTUAL = re.compile(r"\b(I|I'm|I've|my|should|ought to|must|hope|think|believe|in my view)\b|[:?]\s*$")
 
 
+def opinion_or_lead_in(text: str) -> bool:
+    """Opinion, a first-person aside, a question or a lead-in to a quoted passage (judged outside quotes)."""
+    return bool(_NOT_FACTUAL.search(re.sub(r"[\"“][^\"”]*[\"”]", " ", text)))
+
+
 def factual(item: ClaimItem) -> bool:
-    outside_quotes = re.sub(r"[\"“][^\"”]*[\"”]", " ", item.text)
-    return item.claim.modality in ("asserted", "reported") and not _NOT_FACTUAL.search(outside_quotes)
+    return item.claim.modality in ("asserted", "reported") and not opinion_or_lead_in(item.text)
 
 
 def split_cluster(ctx: StoryContext, items: list[ClaimItem], members: list[int]) -> list[list[int]]:
