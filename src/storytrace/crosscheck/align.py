@@ -124,8 +124,11 @@ def claim_items(ctx: StoryContext) -> list[ClaimItem]:
 
 
 # where one sentence joins two statements: "..., two days after a fire destroyed ...", "..., forcing ..."
+# a bare "after"/"before" joins two events ("17 ships waited after a fire destroyed a warehouse"), except in a time
+# expression ("just after 9 p.m.", "shortly before midnight"), which dates one event
 _CLAUSE_SPLIT = re.compile(
-    r",\s+(?:\w+\s+){0,3}?(?:after|before|when|while|as|because|forcing|which|and)\s+|\s+(?:after|before)\s+"
+    r",\s+(?:\w+\s+){0,3}?(?:after|before|when|while|as|because|forcing|which|and)\s+"
+    r"|(?<!just)(?<!shortly)(?<!soon)(?<!right)(?<!long)\s+(?:after|before)\s+(?!\d|midnight|noon|dawn|dusk|daybreak)"
 )
 
 
