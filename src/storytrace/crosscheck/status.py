@@ -110,7 +110,7 @@ def build_claims(
             its = [items[k] for k in sub]
             groups = sorted({ctx.group_of[it.article] for it in its})
             # the text shown is the mention of the earliest original (non-derived) article, else the first
-            rep = next((it for it in its if not ctx.is_derived(it.article)), its[0])
+            rep = min(its, key=lambda it: (ctx.is_derived(it.article), ctx.published(it.article) or "9999", it.order))
             status = "corroborated" if len(groups) >= 2 else "single_source"
             if all(ctx.is_derived(it.article) for it in its) and all(factual(it) for it in its):
                 sources = set().union(*(ctx.sources[it.article] for it in its))
