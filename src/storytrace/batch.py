@@ -33,7 +33,7 @@ from storytrace.claims import extract_facts
 from storytrace.dossier import build_dossier
 from storytrace.embed import embed_articles
 from storytrace.errors import MissingExtra
-from storytrace.ingest import read_inputs
+from storytrace.ingest import merge_reading, read_inputs
 from storytrace.ingest.sources import expand
 from storytrace.options import Options
 from storytrace.pipeline import analyze_story
@@ -164,16 +164,6 @@ def _run(
     return [(int(r["order"]), str(r["kind"]), _loads(r["blob"])) for r in rows]
 
 
-def _merge(into: Article, other: Article) -> None:
-    """The same text read again (as ingest does it): record where, and fill what the first reading lacked."""
-    for o in other.origins:
-        if o not in into.origins:
-            into.origins.append(o)
-    for name in ("title", "outlet", "byline", "published", "dateline", "language"):
-        if getattr(into, name) is None and getattr(other, name) is not None:
-            setattr(into, name, getattr(other, name))
-
-
 def _read(ray: Any, paths: Sequence[str], options: Options) -> tuple[list[Article], list[Skipped]]:
     sources, skipped = expand(paths)
     items = [{"order": n, "origin": s.origin} for n, s in enumerate(sources) if s.kind != "stdin"]
@@ -188,7 +178,7 @@ def _read(ray: Any, paths: Sequence[str], options: Options) -> tuple[list[Articl
         if kind == "skipped":
             skipped.append(rec)
         elif rec.id in by_id:
-            _merge(by_id[rec.id], rec)
+            merge_reading(by_id[rec.id], rec)
         else:
             by_id[rec.id] = rec
     return list(by_id.values()), skipped

@@ -34,7 +34,7 @@ from storytrace.ingest.sources import expand, load
 from storytrace.options import IngestOptions
 from storytrace.records import Article, Skipped, Span
 
-__all__ = ["article_id", "read_document", "read_inputs", "read_text", "split_sentences", "to_article"]
+__all__ = ["article_id", "merge_reading", "read_document", "read_inputs", "read_text", "split_sentences", "to_article"]
 
 
 def article_id(text: str) -> str:
@@ -86,7 +86,7 @@ def to_article(draft: Draft) -> Article:
     )
 
 
-def _merge(into: Article, other: Article) -> None:
+def merge_reading(into: Article, other: Article) -> None:
     """The same text read again: record where, and fill what the first reading lacked."""
     for o in other.origins:
         if o not in into.origins:
@@ -109,7 +109,7 @@ def _collect(
             skipped.append(Skipped(exc.origin, exc.reason))
             continue
         if art.id in articles:
-            _merge(articles[art.id], art)
+            merge_reading(articles[art.id], art)
         else:
             articles[art.id] = art
 
