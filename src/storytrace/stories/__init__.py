@@ -15,7 +15,7 @@ import numpy as np
 from storytrace.options import StoryOptions
 from storytrace.records import Article, ArticleFacts, StoryGroup
 from storytrace.stories.candidates import shared_names, topk_dense, topk_sparse
-from storytrace.stories.cluster import DEFAULT_MODEL, PairModel, candidate_pairs, pair_features, partition
+from storytrace.stories.cluster import DEFAULT_MODEL, PairModel, candidate_pairs, partition, scores_within
 from storytrace.stories.features import StoryFeatures, build_features, prune_rows
 from storytrace.stories.ids import stable_ids, story_id, trim
 from storytrace.stories.neardup import NearDupParams, near_duplicates
@@ -43,21 +43,30 @@ def _candidates(articles: Sequence[Article], f: StoryFeatures, options: StoryOpt
 def headline(rows: Sequence[int], f: StoryFeatures, model: PairModel = DEFAULT_MODEL, texts: Sequence[str] = ()) -> str:
     """The story's label: the title of its most central article (highest mean score to the others), else that
     article's first sentence; at most ~80 characters."""
-    rows = sorted(rows)
-    if len(rows) > 1:
-        r = np.asarray(rows)
-        i, j = np.meshgrid(r, r, indexing="ij")
-        s = model.score(pair_features(f, i.ravel(), j.ravel())).reshape(len(r), len(r))
-        np.fill_diagonal(s, 0.0)
-        centrality = s.sum(axis=1)
-        titled = np.array([bool(f.titles[x].strip()) for x in rows])
-        if titled.any():
-            centrality = np.where(titled, centrality, -1.0)
-        best = rows[int(np.argmax(centrality))]  # argmax takes the first: the smallest id among ties
-    else:
-        best = rows[0]
-    label = f.titles[best].strip() or (texts[best] if texts else "")
-    return trim(label)
+    return headlines([rows], f, model, texts)[0]
+
+
+def headlines(
+    stories: Sequence[Sequence[int]], f: StoryFeatures, model: PairModel = DEFAULT_MODEL, texts: Sequence[str] = ()
+) -> list[str]:
+    """:func:`headline` of many stories: the pair scores inside every story come from one batched scoring pass."""
+    sets = [np.asarray(sorted(rows)) for rows in stories]
+    multi = [k for k, r in enumerate(sets) if len(r) > 1]
+    sims = dict(zip(multi, scores_within(f, model, [sets[k] for k in multi]), strict=True))
+    out = []
+    for k, r in enumerate(sets):
+        best = int(r[0])
+        if len(r) > 1:
+            s = np.zeros((len(r), len(r)))
+            s[np.triu_indices(len(r), 1)] = sims[k]
+            s = s + s.T  # symmetric: each score is the same whichever article comes first
+            centrality = s.sum(axis=1)
+            titled = np.array([bool(f.titles[x].strip()) for x in r])
+            if titled.any():
+                centrality = np.where(titled, centrality, -1.0)
+            best = int(r[int(np.argmax(centrality))])  # argmax takes the first: the smallest id among ties
+        out.append(trim(f.titles[best].strip() or (texts[best] if texts else "")))
+    return out
 
 
 def group_stories(
@@ -81,9 +90,9 @@ def group_stories(
     groups = partition(f, cand, model, options.threshold, options.link_floor, merge_small=options.merge_small)
     firsts = [a.text[a.sentences[0][0] : a.sentences[0][1]] if a.sentences else a.text[:200] for a in arts]
     out = []
-    for rows in groups:
+    for rows, label in zip(groups, headlines(groups, f, model, firsts), strict=True):
         ids = [arts[r].id for r in rows]
-        out.append(StoryGroup(id=story_id(ids), headline=headline(rows, f, model, firsts), articles=ids))
+        out.append(StoryGroup(id=story_id(ids), headline=label, articles=ids))
     return sorted(out, key=lambda g: (-len(g.articles), g.articles[0]))
 
 

@@ -59,30 +59,68 @@ DEFAULT_MODEL = PairModel(
 )
 
 
-def _local(m: sparse.csr_matrix | None, rows: np.ndarray) -> sparse.csr_matrix | None:
-    """Rows ``rows`` of ``m`` with only their used columns: scipy's element-wise kernels allocate a workspace as
-    wide as the matrix (2^20 hashed words), which would dominate many small scoring calls."""
-    if m is None:
-        return None
-    sub = m[rows]
-    used = np.unique(sub.indices)
-    return sparse.csr_matrix(
-        (sub.data, np.searchsorted(used, sub.indices), sub.indptr), shape=(len(rows), max(1, len(used)))
-    )
+_BLOCK_CELLS = 1 << 23  # dense scatter block for pair dot products (32 MiB of float32)
 
 
-_DENSE_CELLS = 4_000_000  # a local matrix this small is faster as a dense array (a story, a component)
+def pair_dots(m: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, sequential: bool = False) -> np.ndarray:
+    """``<m[i[k]], m[j[k]]>`` per pair as float32, without gathering both rows of every pair.
+
+    Pairs are grouped by their endpoint with more entries; a block of those rows is scattered into a dense buffer and
+    the other endpoint's entries are gathered from it, so the work is ``sum(min(nnz_i, nnz_j))``. ``m`` must have
+    sorted indices. The products are summed in column order like scipy's kernels: pairwise (``np.add.reduceat``, as
+    ``m[i].multiply(m[j]).sum(1)``) or ``sequential`` (as the sparse product ``m @ m.T``), so figures are
+    bit-for-bit those of the scipy formulation."""
+    out = np.zeros(len(i), dtype=np.float32)
+    n_col = m.shape[1]
+    if not len(i) or n_col == 0 or m.nnz == 0:
+        return out
+    indptr = m.indptr.astype(np.int64)
+    nnz = np.diff(indptr)
+    swap = nnz[i] < nnz[j]
+    a = np.where(swap, j, i)
+    b = np.where(swap, i, j)
+    order = np.argsort(a, kind="stable")
+    order = order[nnz[b[order]] > 0]
+    a_s, b_s = a[order], b[order]
+    first = np.flatnonzero(np.r_[True, a_s[1:] != a_s[:-1]]) if len(a_s) else np.zeros(0, dtype=np.int64)
+    ua = a_s[first]
+    first = np.append(first, len(a_s))
+    per = max(1, _BLOCK_CELLS // n_col)
+    dense = np.zeros(min(per, len(ua)) * n_col, dtype=m.dtype)  # flat: 1-d takes are much faster than 2-d indexing
+    indices = m.indices.astype(np.int64)
+    for s in range(0, len(ua), per):
+        rows = ua[s : s + per]
+        p0, p1 = first[s], first[min(s + per, len(ua))]
+        src = _segments(indptr[rows], nnz[rows])
+        at = np.repeat(np.arange(len(rows), dtype=np.int64) * n_col, nnz[rows]) + np.take(indices, src)
+        dense[at] = np.take(m.data, src)
+        pb = b_s[p0:p1]
+        lens = nnz[pb]
+        pos = _segments(indptr[pb], lens)
+        base = np.repeat(np.searchsorted(rows, a_s[p0:p1]) * n_col, lens)
+        prod = np.take(dense, base + np.take(indices, pos)) * np.take(m.data, pos)
+        if sequential:
+            ip = np.zeros(len(pb) + 1, dtype=np.int64)
+            np.cumsum(lens, out=ip[1:])
+            res = sparse.csr_matrix((prod, np.zeros(prod.size, dtype=np.int32), ip), shape=(len(pb), 1)) @ np.ones(
+                1, dtype=m.dtype
+            )
+        else:
+            hit = prod != 0
+            cnt = np.bincount(np.repeat(np.arange(len(pb)), lens)[hit], minlength=len(pb))
+            res = np.zeros(len(pb), dtype=m.dtype)
+            ok = cnt > 0
+            if ok.any():
+                res[ok] = np.add.reduceat(prod[hit], (np.cumsum(cnt) - cnt)[ok])
+        out[order[p0:p1]] = res
+        dense[at] = 0
+    return out
 
 
-def _rowdot(m: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, right: sparse.csr_matrix | None = None) -> np.ndarray:
-    """``<m[i], r[j]>`` per pair, with ``r = right`` (default ``m``)."""
-    r = m if right is None else right
-    if m.shape[1] == 0 or not len(i):
-        return np.zeros(len(i))
-    if m.shape[0] * m.shape[1] <= _DENSE_CELLS:
-        gram = (m @ r.T).toarray()
-        return gram[i, j].astype(np.float64)
-    return np.asarray(m[i].multiply(r[j]).sum(axis=1)).ravel()
+def _segments(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """The positions ``starts[k] .. starts[k] + lens[k] - 1`` of every segment, concatenated."""
+    off = np.repeat(starts - (np.cumsum(lens) - lens), lens)
+    return off + np.arange(off.size, dtype=np.int64)
 
 
 def _nonempty(m: sparse.csr_matrix) -> np.ndarray:
@@ -91,42 +129,103 @@ def _nonempty(m: sparse.csr_matrix) -> np.ndarray:
 
 def _contained(m: sparse.csr_matrix | None, mass: np.ndarray | None, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """idf mass shared by the pair over the smaller article's idf mass: 1 when a short article's words (or names)
-    all appear in the long one, which a cosine under-rates."""
+    all appear in the long one, which a cosine under-rates. ``idf(t) * [t in j]`` summed over the terms of ``i``
+    equals the idf of the shared terms (the idf of a term is the same in every row)."""
     if m is None or mass is None or not len(i):
         return np.zeros(len(i))
-    binary = m.copy()
-    binary.data = np.ones_like(binary.data)
-    shared = _rowdot(m, i, j, right=binary)
+    shared = _shared_idf(m, i, j)
     small = np.minimum(mass[i], mass[j])
     return np.where(small > 0, shared / np.maximum(small, 1e-12), 0.0)
 
 
-def pair_features(f: StoryFeatures, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """The :data:`FEATURES` of pairs ``(i[k], j[k])``: an ``(m, len(FEATURES))`` float array."""
-    rows, inv = np.unique(np.concatenate([i, j]), return_inverse=True)
-    li, lj = inv[: len(i)], inv[len(i) :]
-    words = _rowdot(_local(f.words, rows), li, lj)
-    names = _rowdot(_local(f.names, rows), li, lj)
+def _shared_idf(m: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    return np.asarray(m[i].multiply(m[j].sign()).sum(axis=1)).ravel()
+
+
+_DENSE_CELLS = 4_000_000  # the scipy formulation summed as a sparse product below this many local cells, else pairwise
+_SPARSE = ("words", "names", "places", "dates")
+
+
+def _dense_rule(m: sparse.csr_matrix, members: np.ndarray, labels: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group of rows: ``rows x used columns <= _DENSE_CELLS`` (the summation order the scipy formulation used,
+    which scored each group's rows with only their used columns, as a dense Gram matrix when small)."""
+    nnz = np.diff(m.indptr)[members]
+    sizes = np.bincount(labels, minlength=n_groups)
+    # bounds on the used columns settle most groups without counting: at most min(columns, entries), at least the
+    # longest row
+    most = np.minimum(np.bincount(labels, weights=nnz, minlength=n_groups), m.shape[1])
+    least = np.zeros(n_groups)
+    np.maximum.at(least, labels, nnz)
+    dense = sizes * np.maximum(most, 1) <= _DENSE_CELLS
+    unsure = ~dense & (sizes * np.maximum(least, 1) <= _DENSE_CELLS)
+    if unsure.any():
+        sel = unsure[labels]
+        mem, lab, cnt = members[sel], labels[sel].astype(np.int64), nnz[sel]
+        cols = m.indices[_segments(m.indptr[mem].astype(np.int64), cnt)].astype(np.int64)
+        code = np.unique(np.repeat(lab, cnt) * max(1, m.shape[1]) + cols)
+        used = np.bincount(code // max(1, m.shape[1]), minlength=n_groups)
+        dense[unsure] = sizes[unsure] * np.maximum(used[unsure], 1) <= _DENSE_CELLS
+    return dense
+
+
+def _dots(m: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, seq: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(i), dtype=np.float64)
+    for flag in (False, True):
+        sel = np.flatnonzero(seq == flag)
+        if len(sel):
+            out[sel] = pair_dots(m, i[sel], j[sel], sequential=flag)
+    return out
+
+
+def pair_features(
+    f: StoryFeatures,
+    i: np.ndarray,
+    j: np.ndarray,
+    model: PairModel | None = None,
+    groups: np.ndarray | None = None,
+) -> np.ndarray:
+    """The :data:`FEATURES` of pairs ``(i[k], j[k])``: an ``(m, len(FEATURES))`` float array. With ``model``,
+    features whose weight is 0 are left at 0 (the score is the same). ``groups``: a group label per pair (pairs of
+    one story or component), each group summed as if scored on its own (bit-for-bit the same figures)."""
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    need = np.ones(len(FEATURES), dtype=bool) if model is None else np.asarray(model.weights) != 0
+    if groups is None:
+        groups = np.zeros(len(i), dtype=np.int64)
+    n_groups = int(groups.max()) + 1 if len(groups) else 0
+    # the distinct rows of each group (its members)
+    code = np.unique(np.concatenate([groups * len(f.ids) + i, groups * len(f.ids) + j]))
+    labels, members = code // len(f.ids), code % len(f.ids)
+    dots = {}
+    for name in _SPARSE:
+        m = getattr(f, name)
+        rule = _dense_rule(m, members, labels, n_groups) if len(i) else np.zeros(0, dtype=bool)
+        dots[name] = _dots(m, i, j, rule[groups] if len(i) else np.zeros(0, dtype=bool))
+    words, names, places, dates = (dots[k] for k in _SPARSE)
     has_places = f.has_places if f.has_places is not None else _nonempty(f.places)
     places_both = (has_places[i] & has_places[j]).astype(np.float64)
-    places = _rowdot(_local(f.places, rows), li, lj)
     dates_both = (f.has_dates[i] & f.has_dates[j]).astype(np.float64)
-    dates = _rowdot(_local(f.dates, rows), li, lj)
     lead_ok = f.has_lead if f.has_lead is not None else np.abs(f.lead).sum(axis=1) > 0
     lead_both = (lead_ok[i] & lead_ok[j]).astype(np.float64)
-    lead = np.einsum("ij,ij->i", f.lead[i], f.lead[j]).astype(np.float64) if len(i) else np.zeros(0)
+    lead = _lead_dots(f.lead, i, j)
     pub_i, pub_j = f.published[i], f.published[j]
     pub_both = ~(np.isnan(pub_i) | np.isnan(pub_j))
     gap = np.abs(np.where(pub_both, pub_i - pub_j, 0.0))
     published = np.where(pub_both, np.exp(-gap / 2.0), 0.0)
-    wmass = f.words_mass[rows] if f.words_mass is not None else None
-    nmass = f.names_mass[rows] if f.names_mass is not None else None
+    zero = np.zeros(len(i))
+    words_c = _contained(f.words_idf, f.words_mass, i, j) if need[11] else zero
+    names_c = _contained(f.names_idf, f.names_mass, i, j) if need[12] else zero
     return np.stack(
         [words, names, places, places_both, dates, dates_both, lead, lead_both, published,
-         pub_both.astype(np.float64), words * names, _contained(_local(f.words_idf, rows), wmass, li, lj),
-         _contained(_local(f.names_idf, rows), nmass, li, lj)],
+         pub_both.astype(np.float64), words * names, words_c, names_c],
         axis=1,
     )  # fmt: skip
+
+
+def _lead_dots(lead: np.ndarray, i: np.ndarray, j: np.ndarray, chunk: int = 65536) -> np.ndarray:
+    out = np.empty(len(i), dtype=np.float64)
+    for s in range(0, len(i), chunk):
+        out[s : s + chunk] = np.einsum("ij,ij->i", lead[i[s : s + chunk]], lead[j[s : s + chunk]])
+    return out
 
 
 def _component_pairs(members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -148,12 +247,45 @@ def partition(
     if n == 0:
         return []
     if len(cand):
-        p = model.score(pair_features(f, cand[:, 0], cand[:, 1]))
+        p = model.score(pair_features(f, cand[:, 0], cand[:, 1], model))
     else:
         p = np.zeros(0)
     groups: list[list[int]] = []
-    _split(np.arange(n), cand, p, f, model, threshold, link_floor, max_component, merge_small, groups)
+    leaves: list[np.ndarray] = []
+    _split(np.arange(n), cand, p, f, link_floor, max_component, groups, leaves)
+    for comp, sim in zip(leaves, _scores_within(f, model, leaves), strict=True):
+        tree = linkage(1.0 - sim, method="average")
+        labels_c = fcluster(tree, t=1.0 - threshold, criterion="distance")
+        if merge_small < threshold:
+            labels_c = _merge_small(labels_c, sim, len(comp), merge_small)
+        for lab in np.unique(labels_c):
+            groups.append([int(x) for x in comp[labels_c == lab]])
     return sorted((sorted(g) for g in groups), key=lambda g: g[0])
+
+
+def scores_within(f: StoryFeatures, model: PairModel, sets: Sequence[np.ndarray], batch: int = 1 << 21) -> list:
+    """For each set of rows, the scores of all its pairs in condensed (``triu``) order; scored in batches of up to
+    ``batch`` pairs, each set summed as if on its own."""
+    return _scores_within(f, model, [np.asarray(x) for x in sets], batch)
+
+
+def _scores_within(f: StoryFeatures, model: PairModel, sets: list[np.ndarray], batch: int = 1 << 21) -> list:
+    out: list[np.ndarray] = []
+    s = 0
+    while s < len(sets):
+        e, total = s, 0
+        while e < len(sets) and (e == s or total + len(sets[e]) ** 2 // 2 <= batch):
+            total += len(sets[e]) * (len(sets[e]) - 1) // 2
+            e += 1
+        pairs = [_component_pairs(x) for x in sets[s:e]]
+        sizes = [len(a) for a, _ in pairs]
+        i = np.concatenate([a for a, _ in pairs]) if pairs else np.zeros(0, dtype=np.int64)
+        j = np.concatenate([b for _, b in pairs]) if pairs else np.zeros(0, dtype=np.int64)
+        g = np.repeat(np.arange(e - s), sizes)
+        sim = model.score(pair_features(f, i, j, model, groups=g)) if len(i) else np.zeros(0)
+        out.extend(np.split(sim, np.cumsum(sizes)[:-1]))
+        s = e
+    return out
 
 
 def _split(
@@ -161,13 +293,13 @@ def _split(
     cand: np.ndarray,
     p: np.ndarray,
     f: StoryFeatures,
-    model: PairModel,
-    threshold: float,
     floor: float,
     max_component: int,
-    merge_small: float,
     out: list[list[int]],
+    leaves: list[np.ndarray],
 ) -> None:
+    """Connected components of the candidate pairs scoring at least ``floor``: singletons go to ``out``, components
+    to cluster to ``leaves``; a component too big to score all its pairs is split again with a higher floor."""
     n = len(f.ids)
     keep = p >= floor
     e = cand[keep]
@@ -182,19 +314,9 @@ def _split(
         elif len(comp) > max_component and floor < 0.99:
             # too big to score every pair: raise the bar for edges inside it until it falls apart
             inside = np.isin(cand[:, 0], comp) & np.isin(cand[:, 1], comp)
-            _split(
-                comp, cand[inside], p[inside], f, model, threshold, min(0.99, floor + 0.1), max_component,
-                merge_small, out,
-            )  # fmt: skip
+            _split(comp, cand[inside], p[inside], f, min(0.99, floor + 0.1), max_component, out, leaves)
         else:
-            i, j = _component_pairs(comp)
-            sim = model.score(pair_features(f, i, j))
-            tree = linkage(1.0 - sim, method="average")
-            labels_c = fcluster(tree, t=1.0 - threshold, criterion="distance")
-            if merge_small < threshold:
-                labels_c = _merge_small(labels_c, sim, len(comp), merge_small)
-            for lab in np.unique(labels_c):
-                out.append([int(x) for x in comp[labels_c == lab]])
+            leaves.append(comp)
 
 
 def _merge_small(labels: np.ndarray, sim: np.ndarray, n: int, bar: float, small: int = 2) -> np.ndarray:
