@@ -11,6 +11,8 @@ cuts the dendrogram at ``1 - threshold``. Components never interact, so the work
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -177,6 +179,35 @@ def _dots(m: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, seq: np.ndarray) -
     return out
 
 
+_PARALLEL_PAIRS = 200_000  # pairs; below this, forking costs more than it saves
+_FORKED: tuple[StoryFeatures, np.ndarray, np.ndarray, list[np.ndarray]] | None = None
+
+
+def _dots_range(span: tuple[int, int]) -> list[np.ndarray]:
+    assert _FORKED is not None
+    f, i, j, seqs = _FORKED
+    a, b = span
+    return [_dots(getattr(f, name), i[a:b], j[a:b], seq[a:b]) for name, seq in zip(_SPARSE, seqs, strict=True)]
+
+
+def _all_dots(f: StoryFeatures, i: np.ndarray, j: np.ndarray, seqs: list[np.ndarray]) -> list[np.ndarray]:
+    """The sparse dot products of every pair; many pairs are split over two forked workers (each pair's figure
+    depends only on its own two rows, so the split changes nothing)."""
+    global _FORKED
+    workers = min(2, os.cpu_count() or 1)
+    if len(i) < _PARALLEL_PAIRS or workers < 2 or "fork" not in mp.get_all_start_methods():
+        return [_dots(getattr(f, name), i, j, seq) for name, seq in zip(_SPARSE, seqs, strict=True)]
+    step = -(-len(i) // workers)
+    spans = [(s, min(len(i), s + step)) for s in range(0, len(i), step)]
+    _FORKED = (f, i, j, seqs)
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_dots_range, spans)
+    finally:
+        _FORKED = None
+    return [np.concatenate([part[k] for part in parts]) for k in range(len(_SPARSE))]
+
+
 def pair_features(
     f: StoryFeatures,
     i: np.ndarray,
@@ -195,12 +226,11 @@ def pair_features(
     # the distinct rows of each group (its members)
     code = np.unique(np.concatenate([groups * len(f.ids) + i, groups * len(f.ids) + j]))
     labels, members = code // len(f.ids), code % len(f.ids)
-    dots = {}
-    for name in _SPARSE:
-        m = getattr(f, name)
-        rule = _dense_rule(m, members, labels, n_groups) if len(i) else np.zeros(0, dtype=bool)
-        dots[name] = _dots(m, i, j, rule[groups] if len(i) else np.zeros(0, dtype=bool))
-    words, names, places, dates = (dots[k] for k in _SPARSE)
+    seqs = [
+        _dense_rule(getattr(f, name), members, labels, n_groups)[groups] if len(i) else np.zeros(0, dtype=bool)
+        for name in _SPARSE
+    ]
+    words, names, places, dates = _all_dots(f, i, j, seqs)
     has_places = f.has_places if f.has_places is not None else _nonempty(f.places)
     places_both = (has_places[i] & has_places[j]).astype(np.float64)
     dates_both = (f.has_dates[i] & f.has_dates[j]).astype(np.float64)
