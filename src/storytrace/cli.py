@@ -128,10 +128,7 @@ def analyze(
     raise typer.Exit(1 if dossier.skipped else 0)
 
 
-def print_summary(dossier: object) -> None:
-    from storytrace.records import Dossier
-
-    assert isinstance(dossier, Dossier)
+def print_summary(dossier: Dossier) -> None:
     out.print(f"{len(dossier.articles)} articles, {len(dossier.stories)} stories, {len(dossier.skipped)} skipped")
     for story in dossier.stories:
         n_corr = sum(c.status == "corroborated" for c in story.claims)

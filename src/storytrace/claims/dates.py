@@ -18,31 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from storytrace.datewords import MONTHS, WEEKDAYS
 from storytrace.records import DateMention
 
 __all__ = ["anchor_date", "find_dates", "resolve_relative"]
 
-_MONTHS = {
-    m: i + 1
-    for i, ms in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ]
-    )
-    for m in ms
-}
-_WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
 _MON = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 _WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
@@ -105,7 +85,7 @@ def resolve_relative(kind: str, words: str, anchor: dt.date, future: bool) -> tu
         return f"{anchor.year + n:04d}", "year"
     if kind == "weekday":
         parts = w.split()
-        wd = next(_WEEKDAYS[p] for p in parts if p in _WEEKDAYS)
+        wd = next(WEEKDAYS[p] for p in parts if p in WEEKDAYS)
         back = (anchor.weekday() - wd) % 7
         ahead = (wd - anchor.weekday()) % 7
         if parts[0] == "next":
@@ -133,7 +113,7 @@ def _year_for(month: int, day: int, anchor: dt.date) -> int:
 def _absolute(kind: str, m: re.Match[str], anchor: dt.date | None) -> tuple[str | None, str, str | None]:
     if kind == "iso":
         return f"{m['y']}-{m['m']}-{m['d']}", "day", "absolute"
-    month = _MONTHS[m["mon"].lower().rstrip(".")]
+    month = MONTHS[m["mon"].lower().rstrip(".")]
     if kind == "my":
         return f"{int(m['y']):04d}-{month:02d}", "month", "absolute"
     day = int(m["d"])
@@ -206,7 +186,7 @@ def find_dates(
                 if anchor is None:
                     value, precision, src = None, "month", None
                 else:
-                    mon = _MONTHS[m["mon"].lower()]
+                    mon = MONTHS[m["mon"].lower()]
                     mod = m["mod"].lower()
                     y = anchor.year
                     if mod == "last" or (

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from storytrace.datewords import MONTHS
 from storytrace.records import NumberMention
 
 __all__ = ["compatible", "find_numbers", "parse_quantity"]
@@ -91,39 +92,7 @@ _STOP_COUNT = frozenset(
         "per",
     ]
 )
-_TIME_WORDS = frozenset(
-    [
-        "a.m.",
-        "p.m.",
-        "am",
-        "pm",
-        "o'clock",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
-)
+_TIME_WORDS = frozenset(["a.m.", "p.m.", "am", "pm", "o'clock", *MONTHS])
 
 
 def _words_value(s: str) -> float | None:

@@ -20,6 +20,7 @@ from storytrace.crosscheck.text import (
     short,
     stem,
 )
+from storytrace.datewords import WEEKDAY_NAMES
 from storytrace.records import Conflict, ConflictSide, DateMention, NumberMention
 
 
@@ -74,13 +75,7 @@ def dates_compatible(a: DateMention, b: DateMention) -> bool | None:
 _DATE_WORDS = {
     stem(w)
     for w in [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
+        *WEEKDAY_NAMES,
         "night",
         "morning",
         "evening",

@@ -17,6 +17,7 @@ import numpy as np
 
 from storytrace.crosscheck.lexicon import known, relation
 from storytrace.crosscheck.text import FUNCTION_WORDS, is_negation, stem, words
+from storytrace.datewords import MONTH_NAMES, WEEKDAY_NAMES
 
 WORD_FEATURES = [
     "wf_novel",  # content words of the derived text absent from the whole source (by stem)
@@ -39,29 +40,7 @@ WORD_FEATURES = [
 ]
 _NUM = re.compile(r"\d[\d,.]*")
 _CAP = re.compile(r"\b[A-Z][a-zA-Z]+")
-_MONTHS_DAYS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
-)
+_MONTHS_DAYS = frozenset(MONTH_NAMES + WEEKDAY_NAMES)
 
 
 def _content(ws: Sequence[str]) -> list[str]:

@@ -6,27 +6,9 @@ import datetime as dt
 import email.utils
 import re
 
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ]
-    )
-    for m in names
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+from storytrace.datewords import MONTHS
+
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _DAY_MONTH_YEAR = re.compile(rf"^{_WEEKDAY}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>\d{{4}})\b", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"^{_WEEKDAY}{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.I)
@@ -69,7 +51,7 @@ def parse_date(value: object, strict: bool = True) -> str | None:
     for rx in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
         m = rx.match(s)
         if m and (not strict or _TAIL.match(s[m.end() :])):
-            return _iso(int(m["year"]), _MONTHS[m["month"].lower()], int(m["day"]))
+            return _iso(int(m["year"]), MONTHS[m["month"].lower()], int(m["day"]))
     try:
         parsed = email.utils.parsedate_to_datetime(s)  # RSS: "Wed, 12 Mar 2025 06:40:00 +0100"
     except (TypeError, ValueError, IndexError):
