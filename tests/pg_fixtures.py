@@ -114,8 +114,6 @@ def corpus_files() -> list[str]:
 
     from conftest import CORPUS
 
-    if not (CORPUS / "EXPECTED.json").exists():
-        pytest.skip(f"example corpus not found at {CORPUS}")
     expected = json.loads((CORPUS / "EXPECTED.json").read_text(encoding="utf-8"))
     return sorted(str(CORPUS / name) for name in expected["articles"])
 
@@ -123,11 +121,8 @@ def corpus_files() -> list[str]:
 @pytest.fixture(scope="session")
 def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example corpus ingested once into a SQLite file; tests copy it (``shutil.copy``) before writing to it."""
-    from conftest import CORPUS
     from storytrace.store import open_store
 
-    if not CORPUS.exists():
-        pytest.skip(f"example corpus not found at {CORPUS}")
     path = tmp_path_factory.mktemp("corpus-db") / "corpus.db"
     with open_store(path) as store:
         store.ingest(corpus_files())

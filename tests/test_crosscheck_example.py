@@ -25,7 +25,6 @@ from storytrace.crosscheck import crosscheck
 from storytrace.records import Article, Reuse, StoryFindings, StoryGroup
 
 EXPECTED_PATH = CORPUS / "EXPECTED.json"
-pytestmark = pytest.mark.skipif(not EXPECTED_PATH.exists(), reason="examples/harbour-fire/EXPECTED.json not present")
 
 
 def _expected() -> dict[str, Any]:
@@ -183,18 +182,17 @@ def test_stage_summary_and_timeline_cite_articles(stage):
 
 
 def test_pipeline_dossier_has_the_findings(corpus_dossier, corpus_ids):
-    """The same findings through ``pipeline.analyze``: waits on the stories and reuse stages matching the gold story
-    and source groups (skips, naming what is missing, until they do)."""
+    """The same findings through ``pipeline.analyze``: the stories and reuse stages must give the gold story and
+    source groups first, then every finding is checked as in the stage tests above."""
     exp = _expected()
     main = max(exp["stories"], key=len)
     name = {aid: f for f, aid in corpus_ids.items()}
     story = next((s for s in corpus_dossier.stories if corpus_ids.get(main[0]) in s.articles), None)
-    if story is None or {name.get(a) for a in story.articles} != set(main):
-        got = sorted(name.get(a, a) for a in story.articles) if story else []
-        pytest.skip(f"waits for the stories stage: the main story should be {sorted(main)}, got {got}")
+    got = sorted(name.get(a, a) for a in story.articles) if story else []
+    assert story is not None and set(got) == set(main), f"stories stage: main story should be {sorted(main)}, got {got}"
     gold_groups = sorted(sorted(g) for g in exp["groups"])
-    if sorted(sorted(name[a] for a in g) for g in story.groups) != gold_groups:
-        pytest.skip(f"waits for the reuse stage: source groups should be {gold_groups}")
+    groups = sorted(sorted(name[a] for a in g) for g in story.groups)
+    assert groups == gold_groups, f"reuse stage: source groups should be {gold_groups}, got {groups}"
     name = {a: name[a] for a in story.articles}  # the checks look at the main story's articles only
     for check in (
         test_stage_quote_fidelity,

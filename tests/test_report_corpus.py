@@ -9,7 +9,6 @@ import xml.etree.ElementTree as ET
 import lxml.html
 import pytest
 
-from conftest import CORPUS
 from storytrace.dossier import dossier_json
 from storytrace.dossier.html import render_html, story_anchor
 from storytrace.dossier.markdown import md_escape, render_markdown
@@ -20,24 +19,19 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def corpus_dossier() -> Dossier:
-    if not (CORPUS / "EXPECTED.json").exists():
-        pytest.skip(f"example corpus not found at {CORPUS}")
-    from storytrace.pipeline import analyze
-
-    dossier = analyze([str(CORPUS)])
-    # through JSON and back, as the CLI and the store hand it over
-    return Dossier.from_dict(json.loads(dossier_json(dossier)))
+def report_dossier(corpus_dossier: Dossier) -> Dossier:
+    """The session's corpus dossier through JSON and back, as the CLI and the store hand it over."""
+    return Dossier.from_dict(json.loads(dossier_json(corpus_dossier)))
 
 
-def test_corpus_report_has_every_section(corpus_dossier: Dossier) -> None:
-    html = render_html(corpus_dossier)
+def test_corpus_report_has_every_section(report_dossier: Dossier) -> None:
+    html = render_html(report_dossier)
     assert_inert(html)
     doc = lxml.html.fromstring(html)
-    assert corpus_dossier.stories
+    assert report_dossier.stories
     svgs = re.findall(r"<svg .*?</svg>", html, re.S)
-    assert len(svgs) == len(corpus_dossier.stories)
-    for story, raw in zip(corpus_dossier.stories, svgs, strict=True):
+    assert len(svgs) == len(report_dossier.stories)
+    for story, raw in zip(report_dossier.stories, svgs, strict=True):
         anchor = story_anchor(story.id)
         for section in SECTIONS:
             assert doc.get_element_by_id(f"{anchor}-{section}") is not None, section
@@ -49,7 +43,7 @@ def test_corpus_report_has_every_section(corpus_dossier: Dossier) -> None:
         assert all(n.find(f"{SVG_NS}title") is not None for n in nodes)
         # every article of the story has its view, every sentence its anchor
         for article_id in story.articles:
-            article = next(a for a in corpus_dossier.articles if a.id == article_id)
+            article = next(a for a in report_dossier.articles if a.id == article_id)
             for i in range(len(article.sentences)):
                 assert doc.get_element_by_id(f"a-{article_id}-s{i}") is not None
     ids = doc.xpath("//@id")
@@ -57,9 +51,9 @@ def test_corpus_report_has_every_section(corpus_dossier: Dossier) -> None:
     assert set(h[1:] for h in doc.xpath("//a/@href")) <= set(ids)
 
 
-def test_corpus_markdown(corpus_dossier: Dossier) -> None:
-    md = render_markdown(corpus_dossier)
-    for story in corpus_dossier.stories:
+def test_corpus_markdown(report_dossier: Dossier) -> None:
+    md = render_markdown(report_dossier)
+    for story in report_dossier.stories:
         assert f"## {md_escape(story.headline)}" in md
         n, g = len(story.articles), len(story.groups)
         assert f"{n} article{'s' * (n != 1)} · {g} independent source group{'s' * (g != 1)}" in md
