@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
 .PHONY: demo test lint typecheck pytest bench bench-extract bench-reuse bench-stories bench-speed bench-quotes \
-        bench-crosscheck screens clean
+        bench-crosscheck bench-trust screens clean
 
 $(VENV)/.base: pyproject.toml constraints.txt requirements-models.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,7 +43,7 @@ typecheck: $(VENV)/.dev
 pytest: $(VENV)/.dev
 	$(BIN)/python -m pytest -q
 
-bench: bench-extract bench-reuse bench-stories bench-quotes bench-crosscheck bench-speed
+bench: bench-extract bench-reuse bench-stories bench-quotes bench-crosscheck bench-trust bench-speed
 
 bench-extract: $(VENV)/.base
 	$(BIN)/python bench/extract.py
@@ -59,6 +59,9 @@ bench-quotes: $(VENV)/.base
 
 bench-crosscheck: $(VENV)/.base
 	$(BIN)/python bench/crosscheck.py
+
+bench-trust: $(VENV)/.base
+	$(BIN)/python bench/trust.py
 
 bench-speed: $(VENV)/.base
 	$(BIN)/python bench/speed.py
