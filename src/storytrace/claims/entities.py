@@ -17,6 +17,7 @@ director" — linked through the role attached to the name in another article. U
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -425,6 +426,72 @@ def article_entities(doc: Doc, sentences: Sequence[Span]) -> ArticleEntities:
     return out
 
 
+_TITLE_WORDS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "gov",
+        "sen",
+        "rep",
+        "gen",
+        "col",
+        "capt",
+        "sgt",
+        "det",
+        "insp",
+        "rev",
+        "fr",
+    ]
+)
+# letter-sequence similarity of two spellings of one name ("oler"/"oller" 0.89, "mohammed"/"muhammad" 0.75; two
+# different surnames such as "jones"/"james" score 0.6); names shorter than 4 letters must match exactly
+NAME_VARIANT_RATIO = 0.75
+MIN_VARIANT_NAME = 4
+
+
+def _name_parts(name: str) -> list[str]:
+    return [w for w in re.split(r"[\s.]+", name.lower()) if w and w not in _TITLE_WORDS]
+
+
+def _spelled_alike(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < MIN_VARIANT_NAME or a[0] != b[0]:
+        return False
+    return difflib.SequenceMatcher(a=a, b=b).ratio() >= NAME_VARIANT_RATIO
+
+
+def same_person_name(a: str, b: str) -> bool:
+    """Two full names of one person: a title, a middle name or initial, an initial for the given name, or a
+    spelling variant ("Janet L. Yellen" / "Janet Yellen", "J. Oler" / "Jim Oller", "Dr Ana Ruiz" / "Ana Ruiz")."""
+    wa, wb = _name_parts(a), _name_parts(b)
+    if len(wa) < 2 or len(wb) < 2 or not _spelled_alike(wa[-1], wb[-1]):
+        return False
+    ga, gb = wa[0], wb[0]
+    return ga[0] == gb[0] and (len(ga) == 1 or len(gb) == 1 or _spelled_alike(ga, gb))
+
+
+def _merge_variants(full: dict[str, str]) -> None:
+    """One key, story-wide, for every spelling of one person's name (the first spelling met names them)."""
+    names = list(full)
+    for i, a in enumerate(names):
+        for b in names[:i]:
+            if full[b] != full[a] and same_person_name(a, b):
+                old, new = full[a], full[b]
+                for n, k in full.items():
+                    if k == old:
+                        full[n] = new
+                break
+
+
 def link_entities(facts_list: Sequence[ArticleFacts]) -> None:
     """Give every entity of one story's articles a story-wide ``key`` (in place).
 
@@ -439,6 +506,7 @@ def link_entities(facts_list: Sequence[ArticleFacts]) -> None:
         for e in facts.entities:
             if e.label == "PERSON" and e.key and len(e.key.split()) >= 2:
                 full.setdefault(e.key.lower(), entity_key("PERSON", e.key))
+    _merge_variants(full)
     parts: dict[str, set[str]] = {}
     for name, key in full.items():
         ws = name.split()

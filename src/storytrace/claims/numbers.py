@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from storytrace.datewords import MONTHS
 from storytrace.records import NumberMention
 
-__all__ = ["compatible", "find_numbers", "parse_quantity"]
+__all__ = ["compatible", "find_numbers", "number_role", "parse_quantity"]
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -218,6 +218,75 @@ def _counts(text: str, end: int, percent: bool, verbs: frozenset[int] | None) ->
     return f"% {out}" if percent else out
 
 
+# A figure that names rather than counts: "page 4", "No. 10", "Route 9", "Article 50"; a rank or ordinal ("15th",
+# "fifth" is no digit form and never matches); one end of a score, record or season ("162-139", "2004-05").
+_LABEL_BEFORE = re.compile(
+    r"\b(?:pages?|pp?\.|no\.|nos\.|number|#|chapter|section|article|clause|paragraph|item|rule|route|flight|room|"
+    r"platform|gate|channel|grade|level|rank(?:ed)?|seed(?:ed)?|version|series|season|episode|volume|vol\.|"
+    r"part|act|stage|phase|line|exit|bay|lot|box|unit|ward|block|division|district|highway|interstate|"
+    r"junction|tier)\s*$",
+    re.IGNORECASE,
+)
+_ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
+_SCORE_BEFORE = re.compile(r"\d\s*[-–]\s*$")
+_SCORE_AFTER = re.compile(r"^\s*[-–]\s*\d")
+
+
+def _is_label(text: str, start: int, end: int, core: str) -> bool:
+    if not re.match(r"^\d", core.strip()):
+        return False
+    before = text[max(0, start - 14) : start]
+    after = text[end : end + 6]
+    return bool(
+        _LABEL_BEFORE.search(before)
+        or _ORDINAL_AFTER.match(after)
+        or _SCORE_BEFORE.search(before)
+        or _SCORE_AFTER.match(after)
+    )
+
+
+# What role a figure plays in its sentence. Two figures conflict only in the same role: an age is not a count of
+# people, a part ("fifteen of the 19 crew") is not its whole, "four more charges" is not the total, a rate
+# ("137,000 new daily cases") is not a running total, "four years ago" dates rather than measures.
+_AGE_AFTER = re.compile(r"^\s*[-–]?\s*(?:years?|yrs?)\s*[-–]?\s*old\b", re.IGNORECASE)
+_AGED_BEFORE = re.compile(r"\baged\s*$", re.IGNORECASE)
+# "Jim Oler, 44," / "Sylvia Paterson, 55, and": a figure set off by commas right after a capitalised name
+_NAME_BEFORE = re.compile(r"([A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)*)\s*,\s*$")
+_APPOSITION_AFTER = re.compile(r"^\s*(?:,|\)|and\b|of\b|from\b|who\b)")
+_AGO_AFTER = re.compile(r"^\s*(?:[-–]\s*)?(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\s+ago\b", re.I)
+_PART_AFTER = re.compile(
+    r"^\s+(?:of|out of|among)\s+(?:the|their|its|his|her|our|those|these|them|all|\d)", re.IGNORECASE
+)
+_MORE_BEFORE = re.compile(r"\b(?:another|further|additional|an extra|extra)\s*$", re.IGNORECASE)
+_MORE_AFTER = re.compile(r"^\s+(?:more|other|further|additional|extra|new)\b", re.IGNORECASE)
+_RATE_AFTER = re.compile(
+    r"^[^.,;:]{0,40}?\b(?:daily|weekly|monthly|yearly|annual(?:ly)?|a day|a week|a month|a year|an hour|"
+    r"per \w+|each (?:day|week|month|year)|every (?:day|week|month|year|hour))\b",
+    re.IGNORECASE,
+)
+
+
+def number_role(text: str, start: int, end: int) -> tuple[str, str | None]:
+    """The role of the figure at ``text[start:end]`` and, for an age, whose: ("age", "paterson"), ("part", None),
+    ("more", None), ("rate", None), ("ago", None) or ("count", None)."""
+    before = text[max(0, start - 60) : start]
+    after = text[end : end + 60]
+    if _AGE_AFTER.match(after) or _AGED_BEFORE.search(before):
+        return "age", None  # whose age is a parse away: such an age never conflicts
+    m = _NAME_BEFORE.search(before)
+    if m and _APPOSITION_AFTER.match(after) and re.fullmatch(r"\d{1,3}", text[start:end].strip()):
+        return "age", m.group(1).split()[-1].lower().strip(".")
+    if _AGO_AFTER.match(after):
+        return "ago", None
+    if _PART_AFTER.match(after):
+        return "part", None
+    if _RATE_AFTER.match(after):
+        return "rate", None
+    if _MORE_BEFORE.search(before) or _MORE_AFTER.match(after):
+        return "more", None
+    return "count", None
+
+
 def find_numbers(
     text: str, lo: int = 0, hi: int | None = None, verbs: frozenset[int] | None = None
 ) -> list[NumberMention]:
@@ -242,6 +311,8 @@ def find_numbers(
         if core.lower() in ("one",) and not m.group("hedge"):
             continue  # "one of the ...": too often not a count
         if re.match(r"^\d", core) and text[m.end() : m.end() + 1] == ":":
+            continue
+        if _is_label(text, m.start(), m.end(), core):
             continue
         q = parse_quantity(m.group("hedge"), core)
         if q is None:

@@ -80,9 +80,84 @@ def _diff_ops(this: list[str], other: list[str]) -> list[tuple[str, list[str], l
     return [(tag, other[i1:i2], this[j1:j2]) for tag, i1, i2, j1, j2 in sm.get_opcodes()]
 
 
+# Words a quote's rendering drops or adds without changing what was said: a title before a name, a spoken filler.
+QUOTE_FILLERS = frozenset({"mr", "mrs", "ms", "dr", "well", "yes", "oh", "er", "um", "now", "indeed"})
+# British and American spellings of one word (offence/offense, colour/color, organise/organize, centre/center,
+# programme/program, travelled/traveled): compared in one spelling
+_SPELLING = [
+    (re.compile(r"our(s?)$"), r"or\1"),
+    (re.compile(r"is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
+    (re.compile(r"ys(e|es|ed|ing)$"), r"yz\1"),
+    (re.compile(r"ence(s?)$"), r"ense\1"),
+    (re.compile(r"([^aeiou])re(s?)$"), r"\1er\2"),
+    (re.compile(r"mme(s?)$"), r"m\1"),
+    (re.compile(r"ll(ed|ing|er|ers)$"), r"l\1"),
+    (re.compile(r"ae"), "e"),
+    (re.compile(r"oe"), "e"),
+]
+MIN_SPELLING_WORD = 5  # shorter words ("our", "sure", "here") are not respelt
+
+
+def spelling(word: str) -> str:
+    """One spelling for British and American variants of a word."""
+    if len(word) < MIN_SPELLING_WORD or not word.isalpha():
+        return word
+    for pat, rep in _SPELLING:
+        word = pat.sub(rep, word)
+    return word
+
+
+# Two sentences of two renderings are one sentence of the statement when their words are this alike (sequence
+# ratio, or containment for a cut sentence); below, they are different sentences of one speech, and what one
+# rendering quotes and the other does not is no alteration. 0.5 is MATCH_MIN_SIM, the bar for two quotes to be
+# versions of each other at all.
+SENTENCE_MATCH_SIM = MATCH_MIN_SIM
+SENTENCE_MATCH_CONTAIN = 0.8
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
+
+
+def _sentences(text: str) -> list[str]:
+    return [p for p in _SENTENCE_END.split(text.strip()) if normalise(p)]
+
+
+def _sentence_alike(a: list[str], b: list[str]) -> float:
+    if not a or not b:
+        return 0.0
+    sm = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    contain = sum(x.size for x in sm.get_matching_blocks()) / min(len(a), len(b))
+    return max(sm.ratio(), contain if contain >= SENTENCE_MATCH_CONTAIN and min(len(a), len(b)) >= 3 else 0.0)
+
+
+def _matched_parts(this_text: str, other_text: str) -> tuple[list[str], list[str], bool]:
+    """The sentences both renderings quote, in order, joined; and whether either quotes sentences the other lacks.
+    A quote of one sentence is compared whole (a single sentence cannot be another sentence of the same speech)."""
+    ts, os_ = _sentences(this_text), _sentences(other_text)
+    if len(ts) <= 1 and len(os_) <= 1:
+        return normalise(this_text), normalise(other_text), False
+    tn, on = [normalise(t) for t in ts], [normalise(o) for o in os_]
+    pairs: list[tuple[int, int]] = []
+    used: set[int] = set()
+    for i, t in enumerate(tn):
+        best = max(
+            ((_sentence_alike(t, o), j) for j, o in enumerate(on) if j not in used and (not pairs or j > pairs[-1][1])),
+            default=(0.0, -1),
+        )
+        if best[0] >= SENTENCE_MATCH_SIM:
+            pairs.append((i, best[1]))
+            used.add(best[1])
+    if not pairs:
+        return normalise(this_text), normalise(other_text), False
+    extra = len(pairs) < max(len(tn), len(on))
+    this = [w for i, _ in pairs for w in tn[i]]
+    other = [w for _, j in pairs for w in on[j]]
+    return this, other, extra
+
+
 def compare_quote(this_text: str, other_text: str) -> Comparison:
     """Classify how ``this_text`` differs from ``other_text`` (the reference version)."""
-    this, other = normalise(this_text), normalise(other_text)
+    this, other, other_sentences = _matched_parts(this_text, other_text)
+    this = [spelling(w) for w in this if w not in QUOTE_FILLERS]
+    other = [spelling(w) for w in other if w not in QUOTE_FILLERS]
     ops = _diff_ops(this, other)
     # a partial quote of a longer statement: words only in the longer version at either end are not changes,
     # unless what is cut is a negation (cutting "not" off the end changes the meaning) or only a word or two (a
@@ -136,6 +211,8 @@ def compare_quote(this_text: str, other_text: str) -> Comparison:
         return Comparison("close", sim, diff, f"{function_changes} small word(s) differ")
     if elided:
         return Comparison("close", sim, diff, "words left out, marked by an ellipsis")
+    if other_sentences:
+        return Comparison("close", sim, diff, "the sentences both quote match; the others are other sentences")
     if this_text.strip() != other_text.strip():
         return Comparison("same", sim, diff, "same words; punctuation or case differ")
     return Comparison("same", sim, diff, "same words")
