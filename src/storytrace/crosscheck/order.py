@@ -29,6 +29,13 @@ _CUES = [
     (re.compile(r"^(.{15,}?)\s+after\s+(.{15,})$", re.I), False),
 ]
 MATCH_COS = 0.6
+# "after one season as coach", "before three years of talks": a span of time, not a second event
+_DURATION = re.compile(
+    r"^(?:nearly |almost |about |more than |just |only )?(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"\d+|several|many|a few|years|months|weeks|days|hours|decades)\s+(?:\w+\s+)?"
+    r"(?:seasons?|years?|months?|weeks?|days?|hours?|minutes?|decades?|terms?|games?|matches?)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -52,6 +59,8 @@ def stated_orders(ctx: StoryContext) -> list[StatedOrder]:
                 m = pat.match(text)
                 if m:
                     x, y = m.group(1), m.group(2)
+                    if _DURATION.match(y.strip()):
+                        continue
                     out.append(StatedOrder(a, i, art.sentence_text(i), x if first_is_1 else y, y if first_is_1 else x))
                     break
     return out
