@@ -172,3 +172,81 @@ def test_speaker_from_a_cue_ending_the_sentence_before():
     )
     q = only(facts(text), "no context")
     assert not q.partial and q.speaker == "Ilse Marrant"
+
+
+# speakers on real news (issue 9, part 6): each pattern below was a wrong speaker in the trust dev labels
+
+
+def test_continuation_quote_after_another_speakers_quote_takes_its_own_credit():
+    # the quote runs into the next paragraph without its reopening mark; its credit closes it there
+    text = (
+        "“Nothing in this rule lets an agency harm a species,” Interior Secretary Dara Holm told reporters.\n\n"
+        "“Had this rule been in force, road builders could have done what they wanted.\n\n"
+        "We would not see the wildlife bridges we see today,” said Ruben Vasquez of the Lakes Trust."
+    )
+    f = facts(text)
+    assert only(f, "Nothing in this rule").speaker == "Dara Holm"
+    q = only(f, "road builders")
+    assert q.speaker == "Ruben Vasquez" and "wildlife bridges" in q.text
+
+
+def test_opening_mark_typed_for_a_closing_one():
+    text = '"We are delighted to have her back for a second year, “producers Ada Quell and Neil Rane said on Friday.'
+    q = only(facts(text), "delighted")
+    assert q.text == "We are delighted to have her back for a second year" and q.speaker == "Ada Quell"
+
+
+def test_titles_and_handles_in_quotation_marks_are_not_quotes():
+    text = (
+        "Mayor Lena Ostrova told “Meet the Press” on Sunday that the bridge was safe. She said the film “The Long "
+        "Crossing” got the facts wrong, and wrote on her account “@ostrova” that repairs would start."
+    )
+    assert facts(text).quotes == []
+
+
+def test_topic_phrase_before_an_inverted_cue_is_not_the_speaker():
+    text = 'One big difference between the two towns, said Harriet Dunmore: "Nobody here locks a door."'
+    assert only(facts(text), "locks a door").speaker == "Harriet Dunmore"
+
+
+def test_pronoun_takes_the_subject_not_a_name_in_a_description():
+    text = (
+        "Tomas Okafor, who plays the smuggler Rafe Kettering, said the part suited him. “Oh, I dug deep,” he joked. "
+        "“I am a restless kind of person anyway.”"
+    )
+    f = facts(text)
+    assert only(f, "dug deep").speaker == "Tomas Okafor"
+    assert only(f, "restless").speaker == "Tomas Okafor"
+
+
+def test_pronoun_with_nobody_named_has_no_speaker():
+    text = 'The committee met on Monday to review the plans. "We will not give up on this town," he said.'
+    assert only(facts(text), "give up").speaker is None
+
+
+def test_pronoun_skips_a_place_in_apposition():
+    text = 'Onlookers included Lennie Marsh, 83, of Hythe, Kent. He said "I am getting on a bit but I love a parade."'
+    assert only(facts(text), "parade").speaker == "Lennie Marsh"
+
+
+def test_name_in_apposition_to_a_title_is_the_speaker():
+    text = (
+        'Last night the officer heading the inquiry, Detective Inspector Carl Brennagh, said: "It was abuse, plain '
+        'and simple."'
+    )
+    assert only(facts(text), "abuse").speaker == "Carl Brennagh"
+
+
+def test_bare_title_stands_for_the_person_just_named():
+    text = (
+        "Judge Mara Stedman said the term would be long. "
+        '"There is only one sentence I can pass," the judge told the defendant.'
+    )
+    assert only(facts(text), "one sentence").speaker == "Mara Stedman"
+
+
+def test_threat_is_not_given_to_its_target():
+    text = (
+        'Mayor Lena Ostrova threatened the contractor Dario Pell with a lawsuit. "We will see you in court," she wrote.'
+    )
+    assert only(facts(text), "see you in court").speaker == "Lena Ostrova"
