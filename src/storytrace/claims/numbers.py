@@ -232,13 +232,22 @@ _SCORE_BEFORE = re.compile(r"\d\s*[-–]\s*$")
 _SCORE_AFTER = re.compile(r"^\s*[-–]\s*\d")
 
 
+_CLOCK_BEFORE = re.compile(r"\d\s*:\s*$")  # the minutes of "22: 46 GMT" (tokenised text spaces the colon)
+_CLOCK_AFTER = re.compile(r"^\s*:\s*\d")
+_GROUP_BEFORE = re.compile(r"\d,\s+$")  # "100, 000": a thousands group split by tokenising
+
+
 def _is_label(text: str, start: int, end: int, core: str) -> bool:
     if not re.match(r"^\d", core.strip()):
         return False
     before = text[max(0, start - 14) : start]
     after = text[end : end + 6]
+    if re.match(r"^0\d", core.strip()) or _GROUP_BEFORE.search(before):
+        return True  # "05", "000": a leading zero never starts a count
     return bool(
-        _LABEL_BEFORE.search(before)
+        _CLOCK_BEFORE.search(before)
+        or _CLOCK_AFTER.match(after)
+        or _LABEL_BEFORE.search(before)
         or _ORDINAL_AFTER.match(after)
         or _SCORE_BEFORE.search(before)
         or _SCORE_AFTER.match(after)
@@ -254,6 +263,7 @@ _AGED_BEFORE = re.compile(r"\baged\s*$", re.IGNORECASE)
 _NAME_BEFORE = re.compile(r"([A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)*)\s*,\s*$")
 _APPOSITION_AFTER = re.compile(r"^\s*(?:,|\)|and\b|of\b|from\b|who\b)")
 _AGO_AFTER = re.compile(r"^\s*(?:[-–]\s*)?(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\s+ago\b", re.I)
+_TIMES_AFTER = re.compile(r"^\s*[-–]\s*times?\b", re.IGNORECASE)
 _PART_AFTER = re.compile(
     r"^\s+(?:of|out of|among)\s+(?:the|their|its|his|her|our|those|these|them|all|\d)", re.IGNORECASE
 )
@@ -278,6 +288,8 @@ def number_role(text: str, start: int, end: int) -> tuple[str, str | None]:
         return "age", m.group(1).split()[-1].lower().strip(".")
     if _AGO_AFTER.match(after):
         return "ago", None
+    if _TIMES_AFTER.match(after):
+        return "times", None  # "a five-time All-Star": honours of different kinds, not one count
     if _PART_AFTER.match(after):
         return "part", None
     if _RATE_AFTER.match(after):
@@ -334,10 +346,26 @@ def find_numbers(
     return out
 
 
+_SCALED = re.compile(r"(\d+(?:\.(\d+))?)\s*(million|billion|trillion|bn|m)\b", re.IGNORECASE)
+_SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+
+
+def _rounding(n: NumberMention) -> float:
+    """Half a unit of the last digit written in a figure with a scale word: "2.5 million" is 2.45–2.55 million,
+    "$1 trillion" anything that rounds to one trillion. Other figures are taken as written."""
+    m = _SCALED.search(n.text or "")
+    if not m:
+        return 0.0
+    decimals = len(m.group(2) or "")
+    return 0.5 * 10 ** (-decimals) * _SCALE[m.group(3).lower()]
+
+
 def compatible(a: NumberMention, b: NumberMention, slack: float = 0.0) -> bool:
-    """Whether two mentions can describe the same quantity: their ranges overlap (open ends are unbounded)."""
-    a_lo = a.low if a.low is not None else float("-inf")
-    a_hi = a.high if a.high is not None else float("inf")
-    b_lo = b.low if b.low is not None else float("-inf")
-    b_hi = b.high if b.high is not None else float("inf")
+    """Whether two mentions can describe the same quantity: their ranges overlap (open ends are unbounded), each
+    figure written with a scale word widened to what rounds to it."""
+    ra, rb = _rounding(a), _rounding(b)
+    a_lo = a.low - ra if a.low is not None else float("-inf")
+    a_hi = a.high + ra if a.high is not None else float("inf")
+    b_lo = b.low - rb if b.low is not None else float("-inf")
+    b_hi = b.high + rb if b.high is not None else float("inf")
     return a_lo <= b_hi * (1 + slack) and b_lo <= a_hi * (1 + slack)

@@ -185,7 +185,7 @@ def disagreements(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[Disagre
     # dates and words without either being wrong: nothing but the tense rule below compares them
     if a.future == b.future:
         out += _number_disagreement(ctx, a, b)
-        out += _date_disagreement(a, b)
+        out += _date_disagreement(ctx, a, b)
     lex = overlap(a.stems, b.stems)
     # negation and tense: only between nearly the same words, so that the "not" (or the "will") is what differs
     # rather than another clause of a longer sentence ("... and no ship had been allowed in")
@@ -227,7 +227,7 @@ def _number_disagreement(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[
     cb = [(n, _counted(ctx, b, n), _role(ctx, b, n)) for n in b.numbers]
 
     def alike(x: tuple[str, str | None], tx: str | None, y: tuple[str, str | None], ty: str | None) -> bool:
-        if x[0] != y[0]:
+        if x[0] != y[0] or x[0] == "times":
             return False
         if x[0] == "age":  # an age is compared with the same person's age only
             return x[1] is not None and x[1] == y[1]
@@ -259,7 +259,7 @@ def _number_disagreement(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[
     return [Disagreement("number", "high", f"“{pair[0].text}” vs “{pair[2].text}” {pair[1] or ''}".rstrip())]
 
 
-def _date_disagreement(a: ClaimItem, b: ClaimItem) -> list[Disagreement]:
+def _date_disagreement(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[Disagreement]:
     da = [d for d in a.dates if d.value]
     db = [d for d in b.dates if d.value]
     if len(da) != 1 or len(db) != 1 or dates_compatible(da[0], db[0]) is not False:
@@ -272,6 +272,9 @@ def _date_disagreement(a: ClaimItem, b: ClaimItem) -> list[Disagreement]:
     if min(len(sa), len(sb)) < MIN_UNDATED_STEMS or overlap(sa, sb) < 0.6:
         return []
     if _ONGOING.search(a.text) or _ONGOING.search(b.text):
+        return []
+    # "yesterday" in an article with no publication date was resolved against nothing the reader can check
+    if (_deictic(x) and not ctx.published(a.article)) or (_deictic(y) and not ctx.published(b.article)):
         return []
     apart = _days_apart(x, y)
     if (_deictic(x) or _deictic(y)) and apart is not None and apart <= RELATIVE_SLACK_DAYS:
