@@ -264,16 +264,20 @@ def _misplaced_opener(text: str, i: int, state: int, hi: int) -> bool:
     return text[state] == '"' and before[-1:] in (",", ".", "?", "!")
 
 
-def _first_mark_closes(text: str, lo: int, hi: int) -> bool:
+def _first_mark_closes(text: str, lo: int, hi: int, doc: Doc | None) -> bool:
     """The paragraph's first quotation mark closes a quote: the one left open at the end of the paragraph before
-    runs on into this one without its reopening mark ('“If this rule … Service.¶We would … I-90,” said McGuire')."""
+    runs on into this one without its reopening mark ('“If this rule … Service.¶We would … I-90,” said McGuire').
+    Not when the words before that mark have no verb: a credit line typed inside the marks ('"Michigan is a state we
+    lead.¶John Podesta, campaign chairman."', a newsletter format on PolNeAR train) is not more quoted words."""
     for i in range(lo, hi):
         if text[i] in _MARKS:
-            return _direction(text, i, lo, hi) == "close"
+            if _direction(text, i, lo, hi) != "close":
+                return False
+            return doc is None or any(t.pos_ in ("VERB", "AUX") for t in _tokens(doc, lo, i))
     return False
 
 
-def _pair_marks(text: str, paragraphs: Sequence[Span]) -> list[tuple[list[Span], Span]]:
+def _pair_marks(text: str, paragraphs: Sequence[Span], doc: Doc | None = None) -> list[tuple[list[Span], Span]]:
     """Quoted spans as (pieces, outer) over the whole text."""
     out: list[tuple[list[Span], Span]] = []
     carry: tuple[list[Span], int] | None = None  # pieces so far and outer start of a quote running over paragraphs
@@ -282,7 +286,7 @@ def _pair_marks(text: str, paragraphs: Sequence[Span]) -> list[tuple[list[Span],
         pieces: list[Span] = []
         outer_start = -1
         first_mark = True
-        if carry is not None and _first_mark_closes(text, lo, hi):
+        if carry is not None and _first_mark_closes(text, lo, hi, doc):
             pieces, outer_start = carry
             state = lo - 1
             first_mark = False
@@ -317,7 +321,7 @@ def _pair_marks(text: str, paragraphs: Sequence[Span]) -> list[tuple[list[Span],
             pieces.append((state + 1, end))
             nxt = paragraphs[p + 1] if p + 1 < len(paragraphs) else None
             next_opens = nxt is not None and text[nxt[0] : nxt[1]].lstrip()[:1] in ('"', *_OPEN)
-            if next_opens or (nxt is not None and _first_mark_closes(text, nxt[0], nxt[1])):
+            if next_opens or (nxt is not None and _first_mark_closes(text, nxt[0], nxt[1], doc)):
                 carry = (pieces, outer_start)
             elif end - state > 40:
                 # a long quote left open with no continuation: a missing closing mark, keep it to the paragraph end
@@ -622,7 +626,7 @@ def find_quotes(
     """Every quoted span in ``text`` (parsed as ``doc`` with the same sentence boundaries), in text order."""
     if not paragraphs:
         paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
-    spans = _pair_marks(text, paragraphs)
+    spans = _pair_marks(text, paragraphs, doc)
     found: list[FoundQuote] = []
     for pieces, outer in spans:
         found.append(FoundQuote(pieces=pieces, outer=outer, partial=True))
