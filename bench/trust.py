@@ -422,6 +422,15 @@ def dataset_verdict(f: dict[str, Any], gold: dict[str, dict[str, str]]) -> bool 
     return None
 
 
+def label_verdict(f: dict[str, Any], row: dict[str, Any]) -> bool:
+    """A hand label's verdict on a finding as it stands now. Reuse labels are about the pair: a common source (R-R3)
+    or a real copy labelled against an arrow drawn the wrong way (R-R4) makes an undecided link — no arrow, "share a
+    source" — true, and any arrow between them false."""
+    if f["finding"] == "reuse" and row.get("rule") in ("R-R3", "R-R4"):
+        return f["relation"] != "derived"
+    return bool(row["label"])
+
+
 def judge(found: list[dict[str, Any]], items: dict[str, list[Item]], labels: dict[str, dict]) -> dict[str, Any]:
     gold = {it.key: it.gold for its in items.values() for it in its}
     n_articles = {p: len(v) for p, v in items.items()}
@@ -436,7 +445,7 @@ def judge(found: list[dict[str, Any]], items: dict[str, list[Item]], labels: dic
         if kind == "reuse":
             v = dataset_verdict(f, gold)
         if v is None and f["key"] in labels:
-            v = bool(labels[f["key"]]["label"])
+            v = label_verdict(f, labels[f["key"]])
         if v is None:
             unlabelled[kind] += 1
             if f["pile"] in INDEPENDENT or kind != "reuse":
@@ -449,7 +458,8 @@ def judge(found: list[dict[str, Any]], items: dict[str, list[Item]], labels: dic
     # recall of real copies: METER wholly-derived papers and OneStopEnglish rewrites, linked to a true source
     linked: set[tuple[str, str]] = set()
     for f in found:
-        if f["finding"] == "reuse" and (dataset_verdict(f, gold) or labels.get(f["key"], {}).get("label")):
+        row = labels.get(f["key"])
+        if f["finding"] == "reuse" and (dataset_verdict(f, gold) or (row and label_verdict(f, row))):
             linked.add((f["source"], f["derived"]))
             linked.add((f["derived"], f["source"]))
     real = 0

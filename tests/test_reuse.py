@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from storytrace.embed import embed, embed_articles
 from storytrace.ingest import split_sentences
-from storytrace.records import Article, ArticleFacts, Entity, Reuse
+from storytrace.records import Article, ArticleFacts, ArticleQuote, Entity, Reuse
 from storytrace.reuse import find_reuse, source_groups
 from storytrace.reuse.align import tiles
 
@@ -171,14 +171,72 @@ def _people(article: Article, names: list[str]) -> ArticleFacts:
     return ArticleFacts(article.id, entities=ents)
 
 
-def test_direction_from_named_people(vectors):
-    # No dates, no credits: the wire names the engineer, the rewrite calls her "a senior engineer".
+def test_weak_signals_alone_draw_no_arrow(vectors):
+    # No times, credits or wire: the wire names the engineer, the rewrite calls her "a senior engineer". Two sites
+    # running one wire story differ the same way, so the link stays undecided and says what the names suggest.
     wire = make(WIRE, "wire")
     rewrite = make(REWRITE, "rewrite")
     facts = {wire.id: _people(wire, ["Laura Benton"]), rewrite.id: ArticleFacts(rewrite.id)}
     r = only(run([rewrite, wire], vectors, facts))
-    assert (r.source, r.derived, r.direction) == (wire.id, rewrite.id, "decided")
+    assert r.direction == "undecided"
     assert any("unnamed" in reason for reason in r.reasons)
+
+
+def test_dates_without_times_draw_no_arrow(vectors):
+    early = make(WIRE, "a", published="2024-03-07")
+    late = make(COPY, "b", published="2024-03-09")
+    assert only(run([early, late], vectors)).direction == "undecided"
+
+
+def test_wire_item_is_the_source_of_a_paper(vectors):
+    # the paper's copy is published first on the day, but the wire item is the wire's: the paper took from it
+    wire = make(WIRE, "wire", outlet="Associated Press", published="2024-03-07")
+    paper = make(COPY, "paper", outlet="Eastport Daily", published="2024-03-07")
+    r = only(run([paper, wire], vectors))
+    assert (r.source, r.derived, r.direction) == (wire.id, paper.id, "decided")
+    assert any("wire copy" in reason for reason in r.reasons)
+
+
+def test_two_papers_running_one_wire_story_link_to_the_wire_not_each_other(vectors):
+    wire = make(WIRE, "wire", outlet="Reuters", published="2024-03-07")
+    one = make(COPY, "one", outlet="Eastport Daily", published="2024-03-07")
+    two = make(COPY + " Traffic was light on Friday.", "two", outlet="Harlow Gazette", published="2024-03-08")
+    links = run([one, two, wire], vectors)
+    assert {(r.source, r.derived) for r in links} == {(wire.id, one.id), (wire.id, two.id)}
+
+
+def test_papers_crediting_one_wire_name_it_as_their_common_source(vectors):
+    one = make(COPY, "one", outlet="Eastport Daily", credits=["Reuters"])
+    two = make(COPY + " Traffic was light.", "two", outlet="Harlow Gazette", credits=["Reuters"])
+    r = only(run([one, two], vectors))
+    assert r.direction == "undecided" and r.common_source == "Reuters"
+
+
+def test_a_shared_statement_is_not_reuse(vectors):
+    statement = (
+        '"We cannot take any risks with a structure that carries 30,000 vehicles a day, and we will not reopen it '
+        'until every support has been replaced," the transport department said in a statement.'
+    )
+    one = make(
+        "Commuters in Eastport face weeks of delays after the Carver Street bridge was shut on Thursday. "
+        + statement
+        + " Drivers queued for an hour on the Harlow Road crossing. Shop owners said trade had already fallen.",
+        "one",
+    )
+    two = make(
+        "The city closed one of its busiest river crossings this week after an inspection found cracked steel. "
+        + statement
+        + " Opposition councillors asked why the cracks were missed. A repair contract has not yet been signed.",
+        "two",
+    )
+    facts = {}
+    for a in (one, two):
+        at = a.text.index(statement)
+        sentence = next(i for i, (s, e) in enumerate(a.sentences) if s <= at < e)
+        facts[a.id] = ArticleFacts(
+            a.id, quotes=[ArticleQuote(f"{a.id}:q1", a.id, sentence, statement[1:100], at + 1, at + 100)]
+        )
+    assert run([one, two], vectors, facts) == []
 
 
 def test_direction_undecided_when_nothing_tells(vectors):

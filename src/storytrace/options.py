@@ -41,6 +41,13 @@ class ReuseOptions:
     copy_verbatim: float = 0.8  # share of the derived article inside verbatim runs for a copy
     rewrite_explained: float = 0.6  # share of the derived article explained for a rewrite
     partial_explained: float = 0.2  # share of the derived article explained for a partial take
+    # copying is shown by the writer's own words: narrative passages (outside quotes and attributed statements) that
+    # match in source order; below 3, independent reports of one event (ECB+, AllSides dev piles) were linked
+    min_narrative_links: int = 3
+    frame_run: int = 6  # words outside the quote an attributed sentence must share verbatim to count as narrative
+    # a paraphrase link is narrative evidence only this close: independent reports of one fact align near 0.62-0.70
+    # (METER non-derived papers, ECB+ dev); rewrites (OneStopEnglish, METER rewrites) mostly sit above 0.75
+    narrative_paraphrase: float = 0.75
 
 
 @dataclass(frozen=True)

@@ -258,6 +258,9 @@ class Reuse(Record):
     direction: Literal["decided", "undecided"] = "decided"
     reasons: list[str] = field(default_factory=list)  # why this direction: "published earlier", "wire dateline", ...
     evidence: list[ReuseEvidence] = field(default_factory=list)
+    # undecided links are not an arrow: the two share narrative that neither explains in the other, most often both
+    # ran one wire story or press release; named here when both credit the same wire
+    common_source: str | None = None
 
 
 @dataclass

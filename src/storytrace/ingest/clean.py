@@ -37,6 +37,8 @@ WIRES: dict[str, str] = {
     "UPI": "United Press International",
     "PA": "PA Media",
     "PA Media": "PA Media",
+    "Press Association": "PA Media",
+    "The Press Association": "PA Media",
     "Bloomberg": "Bloomberg",
     "Xinhua": "Xinhua",
     "Kyodo": "Kyodo News",

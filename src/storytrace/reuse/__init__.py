@@ -17,7 +17,7 @@ import numpy as np
 from storytrace.options import ReuseOptions
 from storytrace.records import Article, ArticleFacts, Reuse, ReuseEvidence
 from storytrace.reuse.align import Alignment, AlignParams, align
-from storytrace.reuse.direction import decide_direction
+from storytrace.reuse.direction import credited_wires, decide_direction, wire_of
 from storytrace.reuse.relation import Features, RelationParams, decide, features
 from storytrace.reuse.text import ArticleTokens, containment, tokens_of
 
@@ -33,6 +33,8 @@ def relation_params(options: ReuseOptions) -> RelationParams:
         copy_verbatim=options.copy_verbatim,
         rewrite_explained=options.rewrite_explained,
         partial_explained=options.partial_explained,
+        min_narrative_links=options.min_narrative_links,
+        frame_run=options.frame_run,
     )
 
 
@@ -65,7 +67,8 @@ def _compare(
     va, vb = vectors.get(a.id), vectors.get(b.id)
     al_b = align(tb, ta, vb, va, ap)  # b as derived from a
     al_a = align(ta, tb, va, vb, ap)  # a as derived from b
-    fb, fa = features(al_b, tb, len(ta.words)), features(al_a, ta, len(tb.words))
+    fb = features(al_b, tb, len(ta.words), options.frame_run, options.narrative_paraphrase)
+    fa = features(al_a, ta, len(tb.words), options.frame_run, options.narrative_paraphrase)
     b_from_a = _Side(al_b, fb, decide(fb, rp))
     a_from_b = _Side(al_a, fa, decide(fa, rp))
     if b_from_a.kind is None and a_from_b.kind is None:
@@ -83,27 +86,41 @@ def _compare(
         return _entry(first, second, side, "undecided", reasons)
     source, derived, side = (a, b, b_from_a) if verdict.source_first else (b, a, a_from_b)
     if side.kind is None:
-        # The votes name a source whose text does not explain the other: the signals contradict the text.
-        other = a_from_b if side is b_from_a else b_from_a
-        first, second = (a, b) if other is b_from_a else (b, a)
-        reasons = ["the article the signals call the source does not explain the other; direction undecided"]
-        return _entry(first, second, other, "undecided", reasons)
+        # The credit or wire names a source that is mostly contained in the other: the derived article took it
+        # whole and wrote more around it, a partial take of the source.
+        side = _Side(side.alignment, side.features, "partial")
+        reasons = [*reasons, "the source's text is mostly inside the derived article, which adds its own"]
     return _entry(source, derived, side, "decided", reasons)
 
 
 def _entry(source: Article, derived: Article, side: _Side, direction: str, reasons: list[str]) -> Reuse:
     kind = cast(Literal["copy", "rewrite", "partial"], side.kind)
     how = cast(Literal["decided", "undecided"], direction)
+    common = None
+    if how == "undecided":
+        # both credit one wire (dateline, credit line): that wire is the likely common source
+        shared = credited_wires(source) & credited_wires(derived)
+        common = min(shared) if shared else None
+        if common:
+            reasons = [*reasons, f"both credit {common}: likely both ran its copy"]
     return Reuse(
-        source.id, derived.id, kind, round(side.features.explained, 4), how, reasons, _evidence(side.alignment)
+        source.id,
+        derived.id,
+        kind,
+        round(side.features.explained, 4),
+        how,
+        reasons,
+        _evidence(side.alignment),
+        common,
     )
 
 
 def _prune(links: list[Reuse], articles: Mapping[str, Article]) -> list[Reuse]:
     """Keep, for each derived article, its best source and any other source not linked to an already kept one.
 
-    Preference: a decided direction, then a source that is not itself derived from another candidate, then the higher
-    score, the earlier publication, the longer (more complete) text, the id."""
+    Preference: a decided direction, then wire copy (papers that share a wire item's narrative took it from the wire,
+    not from each other), then a source that is not itself derived from another candidate, then the higher score,
+    the earlier publication, the longer (more complete) text, the id."""
     linked: set[frozenset[str]] = {frozenset((r.source, r.derived)) for r in links}
     derived_from: dict[str, set[str]] = {}
     for r in links:
@@ -116,11 +133,12 @@ def _prune(links: list[Reuse], articles: Mapping[str, Article]) -> list[Reuse]:
         cands = by_derived[derived_id]
         sources = {r.source for r in cands}
 
-        def key(r: Reuse, sources: set[str] = sources) -> tuple[int, int, float, str, int, str]:
+        def key(r: Reuse, sources: set[str] = sources) -> tuple[int, int, int, float, str, int, str]:
             src = articles[r.source]
             derived_from_sibling = bool(derived_from.get(r.source, set()) & sources)
             return (
                 0 if r.direction == "decided" else 1,
+                0 if wire_of(src) else 1,
                 1 if derived_from_sibling else 0,
                 -r.score,
                 src.published or "9999",
@@ -154,7 +172,7 @@ def find_reuse(
     """Reuse links between the articles of one story, each derived article pointing at its best source."""
     options = options or ReuseOptions()
     ordered = sorted({a.id: a for a in articles}.values(), key=lambda a: a.id)
-    toks = {a.id: tokens_of(a) for a in ordered}
+    toks = {a.id: tokens_of(a, facts.get(a.id)) for a in ordered}
     links: list[Reuse] = []
     for i, a in enumerate(ordered):
         for b in ordered[i + 1 :]:

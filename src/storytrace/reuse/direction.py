@@ -1,7 +1,8 @@
 """Which of two linked articles is the source: plain-worded votes from what the articles carry.
 
-Strong votes: publication time (earlier is the source) and credits/datelines (an article crediting the other's
-outlet, or carrying a dateline in that outlet's name, took from it). Weak votes: containment asymmetry (the source
+Decisive votes (an arrow needs one): credits/datelines and wire copy, below. Strong: publication time (earlier is the source), credits/datelines (an article crediting the other's
+outlet, or carrying a dateline in that outlet's name, took from it), and wire copy (a wire service's item is the
+likely source of a paper that shares its narrative, not the other way round, unless the wire credits the paper). Weak votes: containment asymmetry (the source
 holds details the derived lacks), names (rewrites drop people's names; the source names them), quotes (the source
 quotes, the rewrite turns the quote into reported speech). Contradicting strong votes, or weak votes that cancel,
 leave the direction undecided; the caller then orders the pair by id.
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from storytrace.ingest.clean import wire_name
 from storytrace.records import Article, ArticleFacts
 from storytrace.reuse.align import Alignment
 
@@ -63,6 +65,46 @@ def _mentions_outlet(article: Article, outlet: str) -> str | None:
     if pattern.search(head) or pattern.search(tail):
         return f"credits {outlet} in its text"
     return None
+
+
+_DATELINE_WIRE = re.compile(r"\(([^()]{1,40})\)")
+
+
+def wire_of(article: Article) -> str | None:
+    """The wire service an article is an item of: its outlet is one, or its dateline carries one ("(AP) —")."""
+    if article.outlet and (name := wire_name(article.outlet)):
+        return name
+    if article.dateline:
+        m = _DATELINE_WIRE.search(article.dateline)
+        if m and (name := wire_name(m.group(1).strip())):
+            return name
+    return None
+
+
+def credited_wires(article: Article) -> set[str]:
+    """Wire services the article credits anywhere ingest found a credit: dateline, credit lines, byline."""
+    out: set[str] = set()
+    if (w := wire_of(article)) is not None:
+        out.add(w)
+    for credit in [*article.credits, article.byline or ""]:
+        for token in re.findall(r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3}", credit):
+            if (w := wire_name(token)) is not None:
+                out.add(w)
+    return out
+
+
+def _wire_vote(a: Article, b: Article) -> tuple[int, str] | None:
+    wa, wb = wire_of(a), wire_of(b)
+    if wa and not wb and not (b.outlet and _mentions_outlet(a, b.outlet)):
+        return STRONG, f"is {wa} wire copy and the other is not"
+    if wb and not wa and not (a.outlet and _mentions_outlet(b, a.outlet)):
+        return -STRONG, f"is {wb} wire copy and the other is not"
+    return None
+
+
+def _timed(article: Article) -> bool:
+    """Published with a time of day, not a bare date: only then does "earlier" order two items of one day."""
+    return len(article.published or "") > 10
 
 
 def _credit_vote(a: Article, b: Article) -> tuple[int, str] | None:
@@ -141,23 +183,37 @@ def decide_direction(
     a_explained_by_b: float,
     alignment_b_from_a: Alignment,
 ) -> Verdict:
-    """Vote on whether ``a`` is the source of ``b``. Reasons are given for the winning side only."""
-    votes = [
+    """Vote on whether ``a`` is the source of ``b``. Reasons are given for the winning side only.
+
+    An arrow is an accusation ("b took from a"), so it needs a decisive signal: a credit or dateline naming the other
+    outlet, or wire copy against a paper. Two sites that run the same wire story look exactly like one copying the
+    other — an earlier date, more detail and kept quotes say nothing about which — so without a decisive signal the
+    link stays undecided (no arrow; most often a common source), with what the weaker signals said as its reasons.
+    Publication times decide only when both carry a time of day: wire copy spreads over days, so a bare date that is
+    earlier says nothing about who took from whom."""
+    decisive = [v for v in (_credit_vote(a, b), _wire_vote(a, b)) if v is not None]
+    time = _time_vote(a, b)
+    if time is not None and _timed(a) and _timed(b):
+        decisive.append(time)  # hours apart on one clock: the later text could not have fed the earlier
+    weak = [
         v
         for v in (
-            _time_vote(a, b),
-            _credit_vote(a, b),
+            time,
             _names_vote(a, b, facts_a, facts_b, alignment_b_from_a),
             _containment_vote(b_explained_by_a, a_explained_by_b),
             _quote_vote(a, b, alignment_b_from_a),
         )
         if v is not None
     ]
-    strong = {v[0] > 0 for v in votes if abs(v[0]) >= STRONG}
-    if len(strong) == 2:
-        return Verdict(None, ["strong signals disagree: " + "; ".join(r for _, r in votes if abs(_) >= STRONG)])
-    total = sum(v[0] for v in votes)
-    if total == 0:
-        return Verdict(None, ["nothing tells which came first"] if not votes else ["signals cancel out"])
-    first = total > 0
-    return Verdict(first, [r for w, r in votes if (w > 0) == first])
+    if not decisive:
+        said = "; ".join(r for _, r in weak)
+        return Verdict(None, ["no credit or wire copy says who took from whom" + (f" ({said})" if said else "")])
+    sides = {v[0] > 0 for v in decisive}
+    if time is not None:
+        sides.add(time[0] > 0)  # a wire item published after the paper did not feed it
+    if len(sides) == 2:
+        return Verdict(
+            None, ["strong signals disagree: " + "; ".join(r for _, r in [*decisive, *([time] if time else [])])]
+        )
+    first = decisive[0][0] > 0
+    return Verdict(first, [r for w, r in [*decisive, *weak] if (w > 0) == first])

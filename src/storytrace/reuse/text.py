@@ -1,12 +1,16 @@
 """Per-article token view used by alignment: words with their sentence, quoted-or-not flag, and per-sentence sets of
-content words, numbers and capitalised names. Built once per article and shared by every pair it takes part in."""
+content words, numbers and capitalised names. Built once per article and shared by every pair it takes part in.
+
+Which sentences are *attributed statements* (a quote, or reported speech "X said the ...") is the claims stage's fact
+(``ArticleFacts``); reuse reads it from there, because a reporter who relays the same statement as another reporter
+has copied the speaker, not the other reporter."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from storytrace.records import Article
+from storytrace.records import Article, ArticleFacts
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # Quotes: curly, straight, and the ``...'' convention of wire copy (METER's PA texts).
@@ -35,6 +39,7 @@ class ArticleTokens:
     numbers: list[frozenset[str]] = field(default_factory=list)
     names: list[frozenset[str]] = field(default_factory=list)
     content_all: frozenset[str] = frozenset()
+    attributed: list[bool] = field(default_factory=list)  # per sentence: a quote or reported speech is its subject
 
     @property
     def n_sentences(self) -> int:
@@ -51,7 +56,20 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
 
 
-def tokens_of(article: Article) -> ArticleTokens:
+def attributed_sentences(facts: ArticleFacts | None) -> set[int]:
+    """Sentences that relay what somebody said: they hold a quote, or a claim the claims stage attributes."""
+    if facts is None:
+        return set()
+    out: set[int] = set()
+    for q in facts.quotes:
+        out.update(q.sentence if isinstance(q.sentence, list) else [q.sentence])
+    for c in facts.claims:
+        if c.attributed_to or c.modality == "reported" or c.kind == "attributed":
+            out.update(c.sentence if isinstance(c.sentence, list) else [c.sentence])
+    return out
+
+
+def tokens_of(article: Article, facts: ArticleFacts | None = None) -> ArticleTokens:
     """Tokenise an article's sentences (``Article.sentences`` spans) into an :class:`ArticleTokens`."""
     text = article.text
     quotes = _quoted_spans(text)
@@ -93,7 +111,11 @@ def tokens_of(article: Article) -> ArticleTokens:
     all_content: set[str] = set()
     for c in content:
         all_content |= c
-    return ArticleTokens(words, sentence_of, quoted, starts, content, numbers, names, frozenset(all_content))
+    said = attributed_sentences(facts)
+    attributed = [s in said for s in range(len(article.sentences))]
+    return ArticleTokens(
+        words, sentence_of, quoted, starts, content, numbers, names, frozenset(all_content), attributed
+    )
 
 
 def containment(derived: ArticleTokens, source: ArticleTokens) -> float:
