@@ -25,8 +25,15 @@ class StoryContext:
     reuse: Sequence[Reuse]
     groups: list[list[str]]
     group_of: dict[str, int] = field(default_factory=dict)
-    sources: dict[str, set[str]] = field(default_factory=dict)  # every article it derives from, transitively
+    # every article it derives from, transitively, through links whose direction is decided: an undecided link
+    # (most often a common source) is no arrow and grounds no accusation
+    sources: dict[str, set[str]] = field(default_factory=dict)
     off_topic: set[tuple[str, int]] = field(default_factory=set)  # (article, sentence) not about the story
+    # (derived, source) -> the derived sentences a partial take reused, or None when the whole article derives (copy,
+    # rewrite): only there can the derived article be held to its source; the rest is its own reporting
+    comparable: dict[tuple[str, str], set[int] | None] = field(default_factory=dict)
+    # derived sentences that reuse evidence aligns to a source sentence, per article (any link, decided or not)
+    taken: dict[str, set[int]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -46,9 +53,19 @@ class StoryContext:
                 grps.append([a])
                 group_of[a] = len(grps) - 1
         direct: dict[str, set[str]] = {a: set() for a in ids}
+        comparable: dict[tuple[str, str], set[int] | None] = {}
+        taken: dict[str, set[int]] = {}
         for r in reuse:
-            if r.derived in direct and r.source in direct and r.source != r.derived:
-                direct[r.derived].add(r.source)
+            if r.derived not in direct or r.source not in direct or r.source == r.derived:
+                continue
+            evidence = set()
+            for e in r.evidence:
+                evidence.update(e.to_sentence if isinstance(e.to_sentence, list) else [e.to_sentence])
+            taken.setdefault(r.derived, set()).update(evidence)
+            if r.direction != "decided":
+                continue
+            direct[r.derived].add(r.source)
+            comparable[(r.derived, r.source)] = evidence if r.kind == "partial" else None
         sources: dict[str, set[str]] = {}
         for a in ids:
             seen: set[str] = set()
@@ -60,7 +77,14 @@ class StoryContext:
                 seen.add(s)
                 stack.extend(direct.get(s, ()))
             sources[a] = seen
-        return cls(ids, articles, facts, vectors, reuse, grps, group_of, sources)
+        return cls(ids, articles, facts, vectors, reuse, grps, group_of, sources, set(), comparable, taken)
+
+    def held_to_source(self, article: str, sentences: list[int]) -> bool:
+        """Whether these sentences of ``article`` stand in a passage it took from a source (decided direction)."""
+        for (derived, _src), reused in self.comparable.items():
+            if derived == article and (reused is None or any(s in reused for s in sentences)):
+                return True
+        return False
 
     def is_derived(self, article: str) -> bool:
         return bool(self.sources.get(article))

@@ -2,14 +2,27 @@
 
 An aligned cluster is split into sub-claims whose details can all hold together (numbers, dates, negation, tense);
 each sub-claim is one story claim. ``independent_sources`` counts the source groups among its mentions, so a wire
-story and its copies count once. A claim is an ``unsupported_addition`` when every article stating it derives from
-another (a reuse ``to``) and none of those sources supports it: no aligned claim in the source, and no source
-sentence that carries it (close in meaning, with its numbers and most of its content words).
+story and its copies count once.
+
+A claim is an ``unsupported_addition`` — an accusation: "the rewrite added this" — only where derivation is
+established and nobody else says it:
+
+* every article stating it takes from a source with a decided direction (no accusation rests on an undecided link),
+  and the claim stands in what it took (a partial take makes only its reused passage comparable; the rest is the
+  article's own reporting);
+* its sentence is not itself aligned to a source sentence by the reuse evidence (a detail changed there is a
+  conflict, reported as such);
+* no other article of the story — its source, another copy of the source, or an independent group — carries it:
+  neither an aligned claim, nor a sentence close in meaning with its figures and most of its content words.
+
+One sentence has one status: when another clause of the same sentence is stated elsewhere, the sentence is not
+called an addition, and an added sentence is listed once.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -74,9 +87,9 @@ def _figures_in(text: str, item: ClaimItem) -> bool:
     return True
 
 
-def supported_by_source(ctx: StoryContext, item: ClaimItem) -> bool:
-    """Whether any source of the item's article carries the claim in a sentence of its own."""
-    for src in sorted(ctx.sources.get(item.article, ())):
+def supported_by(ctx: StoryContext, item: ClaimItem, others: Iterable[str]) -> bool:
+    """Whether any of ``others`` carries the claim in a sentence of its own."""
+    for src in sorted(others):
         vecs = ctx.vectors.get(src)
         art = ctx.articles.get(src)
         if vecs is None or art is None or not len(vecs):
@@ -96,6 +109,32 @@ def supported_by_source(ctx: StoryContext, item: ClaimItem) -> bool:
     return False
 
 
+def supported_by_source(ctx: StoryContext, item: ClaimItem) -> bool:
+    """Whether any source of the item's article carries the claim in a sentence of its own."""
+    return supported_by(ctx, item, ctx.sources.get(item.article, ()))
+
+
+def _refs(item: ClaimItem) -> list[int]:
+    return item.sentence if isinstance(item.sentence, list) else [item.sentence]
+
+
+def is_addition(ctx: StoryContext, items: list[ClaimItem], members: list[int], sub: list[int]) -> bool:
+    """The accusation rule of the module docstring, for the sub-claim ``sub`` of the aligned cluster ``members``."""
+    its = [items[k] for k in sub]
+    for it in its:
+        if not factual(it) or not ctx.is_derived(it.article) or not ctx.held_to_source(it.article, _refs(it)):
+            return False
+        if any(r in ctx.taken.get(it.article, ()) for r in _refs(it)):
+            return False
+    # the stating articles and whatever derives from them: they cannot vouch for one another
+    family = {it.article for it in its}
+    family |= {a for a in ctx.article_ids if ctx.sources.get(a, set()) & family}
+    if any(items[j].article not in family for j in members if j not in sub):
+        return False  # another article states it, in other details: a conflict if anything, not an addition
+    others = [a for a in ctx.article_ids if a not in family]
+    return not any(supported_by(ctx, it, others) for it in its)
+
+
 def build_claims(
     ctx: StoryContext, items: list[ClaimItem], clusters: list[list[int]]
 ) -> tuple[list[StoryClaim], list[list[int]], list[int]]:
@@ -112,13 +151,8 @@ def build_claims(
             # the text shown is the mention of the earliest original (non-derived) article, else the first
             rep = min(its, key=lambda it: (ctx.is_derived(it.article), ctx.published(it.article) or "9999", it.order))
             status = "corroborated" if len(groups) >= 2 else "single_source"
-            if all(ctx.is_derived(it.article) for it in its) and all(factual(it) for it in its):
-                sources = set().union(*(ctx.sources[it.article] for it in its))
-                in_source = any(items[j].article in sources for j in members if j not in sub)
-                # an aligned source claim that disagrees in detail does not support this version
-                agreeing_source = any(it.article in sources for it in its)
-                if not agreeing_source and (in_source or not any(supported_by_source(ctx, it) for it in its)):
-                    status = "unsupported_addition"
+            if is_addition(ctx, items, members, sub):
+                status = "unsupported_addition"
             claims.append(
                 StoryClaim(
                     id=f"c{len(claims) + 1}",
@@ -130,4 +164,24 @@ def build_claims(
                 )
             )
             claim_items.append(sub)
+    _one_status_per_sentence(claims)
     return claims, claim_items, claim_cluster
+
+
+def _one_status_per_sentence(claims: list[StoryClaim]) -> None:
+    """A sentence whose other clause is stated elsewhere is not an addition; an added sentence is listed once."""
+    status_of: dict[tuple[str, int], set[str]] = {}
+    for c in claims:
+        for m in c.mentions:
+            for r in m.sentence if isinstance(m.sentence, list) else [m.sentence]:
+                status_of.setdefault((m.article, r), set()).add(c.status)
+    listed: set[tuple[str, int]] = set()
+    for c in claims:
+        if c.status != "unsupported_addition":
+            continue
+        keys = [
+            (m.article, r) for m in c.mentions for r in (m.sentence if isinstance(m.sentence, list) else [m.sentence])
+        ]
+        if any(status_of[k] != {"unsupported_addition"} for k in keys) or any(k in listed for k in keys):
+            c.status = "single_source"
+        listed.update(keys)
