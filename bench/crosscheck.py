@@ -1,23 +1,34 @@
-"""Cross-check benchmark: is a derived text supported by its source? SummEdits news, FRANK, XSumFaith; and quote
-fidelity on PolNeAR quotes (bench/quote_fidelity.py).
+"""Cross-check benchmark, as shipped (``make bench-crosscheck``): does the dossier accuse the summaries that are
+really inconsistent with their document? SummEdits news, FRANK, XSumFaith; and quote fidelity on PolNeAR quotes
+(bench/quote_fidelity.py, ``storytrace.crosscheck.quotes.compare_quote``).
 
-Nothing is trained on the evaluation sets: the classifier is trained on ECB+ synthetic pairs
-(bench/train_consistency.py). Each benchmark's decision thresholds, and which method gives its headline figure, are
-chosen on its own dev split only: SummEdits on its `evaluation` split (133 items of 4 documents), FRANK on its
-validation split (671 summaries); XSumFaith has no dev split and uses FRANK valid's choice. `summedits_test_bacc` is on
-SummEdits' `test` split (686 items) only; `summedits_bacc` is on all 819 items, which include the 133 tuning items.
-Source texts are truncated to their first MAX_SOURCE_SENTENCES sentences to keep the run within minutes on 2 shared cores (FRANK
-and XSum summaries draw almost entirely on the lead; the 25 SummEdits documents are short).
+Each (document, summary) pair is a story of two articles in which the summary is a rewrite of the document: Article
+records for both (``storytrace.ingest.split_sentences`` for sentences, blank lines for paragraphs, ids from
+``storytrace.ingest.article_id``), facts from ``storytrace.claims.extract_facts``, vectors from
+``storytrace.embed.embed_articles`` (both cached under ``bench/work/`` by bench/shipped.py), one ``Reuse`` record
+document -> summary (kind ``rewrite``, direction ``decided``), source groups from ``storytrace.reuse.source_groups``,
+and then ``storytrace.crosscheck.crosscheck`` — the function the pipeline runs, default options, nothing tuned. A
+summary is predicted inconsistent when the dossier accuses it: the headline counts an ``unsupported_addition`` among
+its claims or a conflict naming it (the dossier's accusation set); ``additions only`` is beside it. Figures: balanced
+accuracy (label 1 = consistent) and the precision of the accusation (share of accused summaries that are really
+inconsistent), with the share of inconsistent summaries as the baseline for precision.
 
-    make bench-crosscheck          # or: .venv/bin/python bench/crosscheck.py [--quick]
+Splits: SummEdits' `test` split (686 items) is the headline, its `evaluation` split (133) beside it; FRANK's test
+split (1,575 summaries); XSumFaith as SummaC splits it (only the items whose BBC article is in FRANK's files). Whole
+documents are used (the old consistency bench cut them to 25 sentences).
+
+    make bench-crosscheck          # or: .venv/bin/python bench/crosscheck.py [--quick] [--experiments]
+
+``--experiments`` also runs the consistency judge (bench/consistency_experiment.py, not shipped) and stores its
+figures under ``experiments``; without it the last stored ``experiments`` block is kept as it was.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -29,22 +40,16 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from quote_fidelity import run as run_quotes
-from storytrace.crosscheck.consistency import (
-    FEATURES,
-    ConsistencyModel,
-    Source,
-    features,
-    load_word_cache,
-    save_word_cache,
-    sentences,
-)
-from storytrace.embed import embed
+from shipped import EmbedMemo, ShippedCache
+from storytrace.crosscheck import crosscheck
+from storytrace.ingest import article_id, split_sentences
+from storytrace.records import Article, Reuse, StoryGroup
+from storytrace.reuse import source_groups
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("STORYTRACE_DATA", ROOT.parent / "shared" / "data"))
 OUT = ROOT / "bench" / "results" / "crosscheck.json"
 CACHE = Path(os.environ.get("STORYTRACE_BENCH_CACHE", ROOT / "bench" / "work"))
-MAX_SOURCE_SENTENCES = 25
 PUBLISHED = {
     "summedits_bacc": {
         "GPT-4": 0.833,
@@ -57,83 +62,13 @@ PUBLISHED = {
     "frank_bacc": {"SummaC-Conv": 0.816, "QuestEval": 0.821, "SummaC-ZS": 0.790},
     "xsumfaith_bacc": {"SummaC-Conv": 0.664, "QuestEval": 0.664, "NER-overlap": 0.623, "SummaC-ZS": 0.584},
 }
+Pairs = list[tuple[str, str]]
 
 
-class VectorCache:
-    """Sentence vectors keyed by text hash, kept outside the repository between runs."""
-
-    def __init__(self) -> None:
-        CACHE.mkdir(parents=True, exist_ok=True)
-        self.path = CACHE / "vectors.npz"
-        self.data: dict[str, np.ndarray] = {}
-        if self.path.exists():
-            with np.load(self.path) as z:
-                self.data = {k: z[k] for k in z.files}
-        self.dirty = False
-
-    def get(self, texts: list[str]) -> np.ndarray:
-        keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
-        missing = [(k, t) for k, t in zip(keys, texts, strict=True) if k not in self.data]
-        if missing:
-            uniq = dict(missing)
-            for k, v in zip(uniq, embed(list(uniq.values())), strict=True):
-                self.data[k] = v
-            self.dirty = True
-        return np.stack([self.data[k] for k in keys]) if keys else np.zeros((0, 384), dtype=np.float32)
-
-    def save(self) -> None:
-        if self.dirty:
-            np.savez(self.path, **self.data)
+# ---------------------------------------------------------------------------------------------------------------- data
 
 
-def bacc(y: np.ndarray, pred: np.ndarray) -> float:
-    """Balanced accuracy, label 1 = consistent."""
-    pos, neg = y == 1, y == 0
-    return round(0.5 * (float((pred[pos] == 1).mean()) + float((pred[neg] == 0).mean())), 4)
-
-
-def featurise(items: list[tuple[str, str]], cache: VectorCache) -> np.ndarray:
-    sources: dict[str, Source] = {}
-    rows = []
-    for n, (doc, summary) in enumerate(items):
-        if doc not in sources:
-            sents = sentences(doc)[:MAX_SOURCE_SENTENCES]
-            sources[doc] = Source.build(" ".join(sents), sents, cache.get(sents))
-        ss = sentences(summary)
-        rows.append(features(sources[doc], summary, cache.get(ss)))
-        if n % 200 == 199:
-            cache.save()
-    cache.save()
-    return np.stack(rows)
-
-
-def scores(x: np.ndarray, model: ConsistencyModel | None) -> dict[str, np.ndarray]:
-    """A consistency score per method (higher = consistent); thresholds are set on each benchmark's dev split."""
-    col = {f: i for i, f in enumerate(FEATURES)}
-    rules = (x[:, col["novel_names"]] == 0) & (x[:, col["novel_numbers"]] == 0) & (x[:, col["negation_mismatch"]] == 0)
-    # the word diff against the aligned source span: names, figures, a negation on one side, an antonym of a span word
-    flags = x[:, col["wf_novel_names"]] + x[:, col["wf_novel_numbers"]] + x[:, col["wf_negation_diff"]]
-    flags = flags + x[:, col["wf_antonym"]]
-    out = {
-        "rules only": rules.astype(float),
-        "embeddings only": x[:, col["min_support"]],
-        "word-diff rules": -flags,
-    }
-    if model is not None:
-        prob = model.prob_consistent(x)
-        out["classifier"] = prob
-        out["combined (classifier and word-diff rules)"] = prob * (flags == 0)
-    return out
-
-
-def best_threshold(y: np.ndarray, score: np.ndarray) -> float:
-    cands = np.unique(np.round(score, 4))
-    if len(cands) > 200:
-        cands = np.quantile(score, np.linspace(0.01, 0.99, 199))
-    return float(max(cands, key=lambda t: (bacc(y, (score >= t).astype(int)), -t)))
-
-
-def load_summedits() -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray]:
+def load_summedits() -> tuple[Pairs, np.ndarray, np.ndarray]:
     d = json.loads((DATA / "summedits-news" / "summedits_news.json").read_text())
     return (
         [(x["doc"], x["summary"]) for x in d],
@@ -142,7 +77,7 @@ def load_summedits() -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray]:
     )
 
 
-def load_frank(split: str = "test", limit: int | None = None) -> tuple[list[tuple[str, str]], np.ndarray]:
+def load_frank(split: str = "test", limit: int | None = None) -> tuple[Pairs, np.ndarray]:
     base = DATA / "frank"
     ann = json.loads((base / "human_annotations.json").read_text())
     items, labels = [], []
@@ -166,7 +101,7 @@ def load_frank(split: str = "test", limit: int | None = None) -> tuple[list[tupl
     return items, np.array(labels)
 
 
-def load_xsumfaith(limit: int | None = None) -> tuple[list[tuple[str, str]], np.ndarray]:
+def load_xsumfaith(limit: int | None = None) -> tuple[Pairs, np.ndarray]:
     """SummaC's binary XSumFaith: majority label over annotators (NULL = consistent), alternating val/test by order;
     only the items whose BBC article is in FRANK's article files (251 of 500 ids) can be scored."""
     rows = list(csv.DictReader((DATA / "xsumfaith" / "hallucination_annotations_xsum_summaries.csv").open()))
@@ -188,74 +123,174 @@ def load_xsumfaith(limit: int | None = None) -> tuple[list[tuple[str, str]], np.
     return items, np.array(labels)
 
 
-def main(quick: bool = False) -> dict[str, Any]:
+# ---------------------------------------------------------------------------------------------------------------- run
+
+
+def make_article(text: str, origin: str) -> Article:
+    """An Article as the pipeline's records carry it: clean text, paragraphs at blank lines, sentence spans."""
+    paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.replace("\r", "")) if p.strip()]
+    body, spans = "", []
+    for p in paras:
+        if body:
+            body += "\n\n"
+        spans.append((len(body), len(body) + len(p)))
+        body += p
+    return Article(
+        id=article_id(body),
+        origin=origin,
+        origins=[origin],
+        text=body,
+        sentences=split_sentences(body),
+        paragraphs=spans,
+    )
+
+
+def judge(pairs: Pairs, cache: ShippedCache, name: str) -> list[dict[str, Any]]:
+    """The dossier's verdict on each summary: its claims' statuses and the conflicts naming it."""
+    docs: dict[str, Article] = {}
+    for n, (doc, _) in enumerate(pairs):
+        if doc not in docs:
+            docs[doc] = make_article(doc, f"{name}/doc{len(docs)}")
+    sums = [make_article(s, f"{name}/summary{n}") for n, (_, s) in enumerate(pairs)]
+    everything = list(docs.values()) + sums
+    vectors = cache.vectors(everything)
+    cache.facts(everything)  # parse once; fresh copies per pair below (the cross-check links entities in place)
+    out = []
+    for (doc_text, _), summ in zip(pairs, sums, strict=True):
+        doc = docs[doc_text]
+        if doc.id == summ.id or not summ.sentences:
+            out.append({"additions": 0, "conflicts": 0, "claims": 0, "note": "summary empty or equal to its document"})
+            continue
+        facts = cache.facts([doc, summ])
+        reuse = [Reuse(doc.id, summ.id, "rewrite", 1.0, "decided", ["the summary is a rewrite of the document"])]
+        groups = source_groups([doc.id, summ.id], reuse)
+        story = StoryGroup(id=summ.id, headline="", articles=[doc.id, summ.id])
+        found = crosscheck(story, {doc.id: doc, summ.id: summ}, facts, vectors, reuse, groups)
+        mine = [c for c in found.claims if any(m.article == summ.id for m in c.mentions)]
+        additions = [c for c in mine if c.status == "unsupported_addition"]
+        conflicts = [c for c in found.conflicts if summ.id in c.articles]
+        out.append(
+            {
+                "additions": len(additions),
+                "conflicts": len(conflicts),
+                "conflict_kinds": sorted({c.kind for c in conflicts}),
+                "claims": len(mine),
+            }
+        )
+    return out
+
+
+def bacc(y: np.ndarray, pred: np.ndarray) -> float:
+    """Balanced accuracy, label 1 = consistent."""
+    if not len(y):
+        return 0.0
+    pos, neg = y == 1, y == 0
+    return round(0.5 * (float((pred[pos] == 1).mean()) + float((pred[neg] == 0).mean())), 4)
+
+
+def evaluate(y: np.ndarray, verdicts: list[dict[str, Any]]) -> dict[str, Any]:
+    adds = np.array([v["additions"] > 0 for v in verdicts], dtype=bool)
+    confs = np.array([v["conflicts"] > 0 for v in verdicts], dtype=bool)
+    out: dict[str, Any] = {"items": len(y), "inconsistent_share": round(float((y == 0).mean()), 4) if len(y) else 0.0}
+    for variant, accused in (("additions or conflicts", adds | confs), ("additions only", adds)):
+        flagged = int(accused.sum())
+        true_flags = int((accused & (y == 0)).sum())
+        out[variant] = {
+            "bacc": bacc(y, (~accused).astype(int)),
+            "precision": round(true_flags / flagged, 4) if flagged else None,
+            "recall": round(true_flags / max(int((y == 0).sum()), 1), 4),
+            "accused": flagged,
+        }
+    out["summaries_without_claims"] = sum(1 for v in verdicts if not v["claims"])
+    out["conflict_kinds"] = dict(Counter(k for v in verdicts for k in v.get("conflict_kinds", [])))
+    return out
+
+
+def main(quick: bool = False, with_experiments: bool = False) -> dict[str, Any]:
     t0 = time.time()
-    cache = VectorCache()
-    load_word_cache(CACHE / "words.npz")
-    model_path = ROOT / "src" / "storytrace" / "crosscheck" / "model" / "consistency.json"
-    model = ConsistencyModel.load(model_path) if model_path.exists() else None
-    details: dict[str, Any] = {"ablation": {}, "max_source_sentences": MAX_SOURCE_SENTENCES}
-    figures: dict[str, float] = {}
+    cache = ShippedCache(CACHE, "crosscheck")
+    limit = 150 if quick else None
+    details: dict[str, Any] = {
+        "headline": "the shipped cross-check (storytrace.crosscheck.crosscheck, default options) on each "
+        "(document, summary) pair as a two-article story, summary a decided rewrite of the document; a summary is "
+        "accused when one of its claims is an unsupported_addition or a conflict names it; nothing tuned",
+    }
+    seconds: dict[str, float] = {}
 
-    # FRANK/XSumFaith: thresholds and the headline method from FRANK's validation split, never a test set
-    v_items, v_y = load_frank("valid", limit=150 if quick else None)
-    v_scores = scores(featurise(v_items, cache), model)
-    thresholds = {name: best_threshold(v_y, sc) for name, sc in v_scores.items()}
-    for name, sc in v_scores.items():
-        details["ablation"].setdefault(name, {})["frank_valid"] = bacc(v_y, (sc >= thresholds[name]).astype(int))
-    frank_key = max(v_scores, key=lambda n: (details["ablation"][n]["frank_valid"], n))
-    details["thresholds_from_frank_valid"] = {k: round(v, 4) for k, v in thresholds.items()}
-
-    # SummEdits: thresholds and the headline method from its `evaluation` split (133 items); test = the other 686
+    memo = EmbedMemo(CACHE / "crosscheck_texts.npz")
     items, y, is_test = load_summedits()
     if quick:
         items, y, is_test = items[:120], y[:120], np.arange(120) >= 37
-    x = featurise(items, cache)
-    se_scores = scores(x, model)
-    dev = ~is_test
-    se_thr = {name: best_threshold(y[dev], sc[dev]) for name, sc in se_scores.items()}
-    for name, sc in se_scores.items():
-        pred = (sc >= se_thr[name]).astype(int)
-        row = details["ablation"].setdefault(name, {})
-        row["summedits_dev"] = bacc(y[dev], pred[dev])
-        row["summedits_test"] = bacc(y[is_test], pred[is_test])
-        row["summedits_all"] = bacc(y, pred)
-    se_key = max(se_scores, key=lambda n: (details["ablation"][n]["summedits_dev"], n))
-    details["thresholds_from_summedits_evaluation"] = {k: round(v, 4) for k, v in se_thr.items()}
-    figures["summedits_bacc"] = details["ablation"][se_key]["summedits_all"]
-    figures["summedits_test_bacc"] = details["ablation"][se_key]["summedits_test"]
-    details["summedits_note"] = (
-        "summedits_bacc is on all 819 items, which include the 133 `evaluation` items the thresholds and the method "
-        "were chosen on; summedits_test_bacc is on the 686 `test` items only"
-    )
+    t = time.time()
+    with memo:
+        v = judge(items, cache, "summedits")
+    seconds["summedits"] = round(time.time() - t, 1)
+    se = {
+        "test": evaluate(y[is_test], [x for x, k in zip(v, is_test, strict=True) if k]),
+        "dev": evaluate(y[~is_test], [x for x, k in zip(v, is_test, strict=True) if not k]),
+        "all": evaluate(y, v),
+    }
+    details["summedits"] = se
 
-    def predict(x: np.ndarray) -> dict[str, np.ndarray]:
-        return {n: (sc >= thresholds[n]).astype(int) for n, sc in scores(x, model).items()}
-
+    scored: dict[str, dict[str, Any]] = {}
     for key, loader in (("frank", load_frank), ("xsumfaith", load_xsumfaith)):
-        its, ys = loader(limit=150 if quick else None)  # type: ignore[operator]
-        xs = featurise(its, cache)
-        for name, pred in predict(xs).items():
-            details["ablation"].setdefault(name, {})[key] = bacc(ys, pred)
-        figures[f"{key}_bacc"] = details["ablation"][frank_key][key]
-        details[f"{key}_items"] = len(its)
-    save_word_cache(CACHE / "words.npz")
+        its, ys = loader(limit=limit)  # type: ignore[operator]
+        t = time.time()
+        with memo:
+            scored[key] = evaluate(ys, judge(its, cache, key))
+        seconds[key] = round(time.time() - t, 1)
+        details[key] = scored[key]
 
+    head, adds = "additions or conflicts", "additions only"
+    figures: dict[str, float | None] = {
+        "summedits_bacc": se["test"][head]["bacc"],
+        "summedits_dev_bacc": se["dev"][head]["bacc"],
+        "summedits_accusation_precision": se["test"][head]["precision"],
+        "summedits_addition_precision": se["test"][adds]["precision"],
+        "frank_bacc": scored["frank"][head]["bacc"],
+        "frank_accusation_precision": scored["frank"][head]["precision"],
+        "frank_addition_precision": scored["frank"][adds]["precision"],
+        "xsumfaith_bacc": scored["xsumfaith"][head]["bacc"],
+    }
+    t = time.time()
     q = run_quotes(limit=60 if quick else None)
+    seconds["quotes"] = round(time.time() - t, 1)
     figures["quote_altered_f1"] = q["quote_altered_f1"]
     details["quotes"] = q
-    details["model"] = {"summedits": se_key, "frank and xsumfaith": frank_key}
-    details["seconds"] = round(time.time() - t0, 1)
-    result = {"figures": figures, "published": PUBLISHED, "details": details}
+    details["cache"] = cache.computed
+
+    previous: dict[str, Any] = {}
+    if OUT.exists():
+        previous = json.loads(OUT.read_text()).get("experiments", {})
+    if with_experiments:
+        from consistency_experiment import run as run_experiment
+
+        t = time.time()
+        experiments = {"consistency_judge": run_experiment(load_summedits, load_frank, load_xsumfaith, quick)}
+        seconds["experiments"] = round(time.time() - t, 1)
+    else:
+        experiments = previous
+    seconds["total"] = round(time.time() - t0, 1)
+    details["seconds"] = seconds
+    result = {"figures": figures, "published": PUBLISHED, "details": details, "experiments": experiments}
     if not quick:
         OUT.parent.mkdir(parents=True, exist_ok=True)
         OUT.write_text(json.dumps(result, indent=1) + "\n")
-    for k, v in figures.items():
-        print(f"{k:22s} {v:.4f}   published: {PUBLISHED.get(k, {})}")
-    for name, row in details["ablation"].items():
-        print(f"  {name:28s} " + "  ".join(f"{k}={v:.3f}" for k, v in row.items()))
+    for k, val in figures.items():
+        shown = "n/a" if val is None else f"{val:.4f}"
+        print(f"{k:32s} {shown}   published: {PUBLISHED.get(k, {})}")
+    for name, block in (("summedits test", se["test"]), ("summedits dev", se["dev"]), *scored.items()):
+        print(
+            f"  {name:15s} items {block['items']:5d}  inconsistent {block['inconsistent_share']:.3f}  "
+            + "  ".join(
+                f"{variant}: bacc {block[variant]['bacc']:.3f} P {block[variant]['precision']} "
+                f"R {block[variant]['recall']:.3f} n {block[variant]['accused']}"
+                for variant in (head, adds)
+            )
+        )
+    print(f"  seconds {seconds}  computed {cache.computed}")
     return result
 
 
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv)
+    main(quick="--quick" in sys.argv, with_experiments="--experiments" in sys.argv)

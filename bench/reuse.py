@@ -1,25 +1,39 @@
-"""METER benchmark for the reuse stage (``make bench-reuse``).
+"""METER benchmark for the reuse stage as it ships (``make bench-reuse``).
 
-Each of METER's 945 newspaper articles is aligned against the Press Association copy of the same day and catchline
-(all PA files of that folder pooled into one source) and classified wholly / partially / non-derived. Figures:
-3-class macro-F1 and binary derived-vs-not F1; span-level agreement of our per-sentence evidence (verbatim /
-paraphrase / none) with METER's Verbatim / Rewrite / New tags.
+Headline: what the dossier says. Each METER story (a day + catchline folder) is a pile of its Press Association
+files and its newspaper articles, written as JSON Lines (text, title, outlet, published) and read by the real ingest
+(``storytrace.ingest.read_inputs``), so each article is what a user would get. Facts come from
+``storytrace.claims.extract_facts``, vectors from ``storytrace.embed.embed_articles`` (both cached under
+``bench/work/``), and the links from ``storytrace.reuse.find_reuse`` over the story's articles with default
+``ReuseOptions``. Each newspaper is scored by the dossier's links: a copy or rewrite link between a PA article and it
+(PA as ``from``, or either way round when the direction is undecided) -> wholly derived, a partial one -> partially
+derived, none (or links to other papers only) -> non-derived. Nothing is tuned here.
 
-Data traps handled here: latin-1 texts; PA files open with a wire header (rules and a timestamp line) and mark
-paragraph ends with ``<`` inside hard-wrapped lines; ``#`` stands for the pound sign; index files have CRLF endings
-and a stray leading space and name paths under ``meter_corpus/``; one PA file is ``*.sub``; one story
-(courts/08.12.99/policeman) has no PA folder, so its articles are compared against nothing.
+Split: as ``bench/trust.py``, a story folder is dev when ``_h(folder) % 2 == 0``, test otherwise; the headline is
+the test split, dev beside it. Baseline in the same run: unigram containment of the paper's words in the story's
+pooled PA words, two cut points chosen on dev. Span agreement: the dossier's evidence sentences (verbatim /
+paraphrase, else new) against METER's Verbatim / Rewrite / New tags, on the annotated articles.
+
+Experiments (``experiments`` in the JSON, never the headline): classifiers over the reuse stage's alignment features
+of each paper against its story's pooled PA copy (the random forest that used to be quoted), cross-validated and
+dev -> test. They live only in this file; the pipeline does not run them.
+
+Data traps handled here: latin-1 texts; PA files open with a wire header and mark paragraph ends with ``<`` inside
+hard-wrapped lines (``bench/trust.py``'s ``_pa_body``); ``#`` stands for the pound sign; index files have CRLF
+endings and a stray leading space and name paths under ``meter_corpus/``; one PA file is ``*.sub``; one story
+(courts/08.12.99/policeman) has no PA folder, so its papers can only be non-derived.
 """
 
 from __future__ import annotations
 
-import hashlib
+import difflib
 import json
 import os
 import re
 import sys
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,22 +45,28 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from storytrace.ingest import split_sentences
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from shipped import ShippedCache
+from storytrace.ingest import read_inputs
 from storytrace.options import ReuseOptions
-from storytrace.records import Article
-from storytrace.reuse import align_params, relation_params
-from storytrace.reuse.align import Alignment, align
-from storytrace.reuse.relation import FEATURE_NAMES, Features, decide, features
+from storytrace.records import Article, Reuse
+from storytrace.reuse import align_params, find_reuse
+from storytrace.reuse.align import align
+from storytrace.reuse.relation import FEATURE_NAMES, features
 from storytrace.reuse.text import tokens_of
+from trust import _h, _iso, _pa_body
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("STORYTRACE_DATA", ROOT.parent / "shared" / "data"))
 WORK = ROOT / "bench" / "work"
+PILES = WORK / "meter_reuse"
 RESULTS = ROOT / "bench" / "results" / "reuse.json"
-HEADLINE_MODEL = "forest"
 KIND_TO_LABEL = {"copy": "wholly", "rewrite": "wholly", "partial": "partially", None: "non"}
+RANK = {"wholly": 2, "partially": 1, "non": 0}
 LABELS = ("wholly", "partially", "non")
 _INDEX = {"wholly_derived.txt": "wholly", "partially_derived.txt": "partially", "non_derived.txt": "non"}
+PUBLISHED = {"clough_2002_macro_f1": 0.664}
 
 
 @dataclass
@@ -56,6 +76,24 @@ class MeterItem:
     date: str
     catchline: str
     label: str
+
+    @property
+    def folder(self) -> str:  # the story, named as bench/trust.py names it (and hashes it for the split)
+        return str(Path(self.path).parent)
+
+
+@dataclass
+class MeterStory:
+    folder: str
+    domain: str
+    date: str
+    catchline: str
+    papers: list[MeterItem]
+    split: str = ""
+    articles: list[Article] = field(default_factory=list)
+    keys_of: dict[str, list[str]] = field(default_factory=dict)  # article id -> pile keys (one text, many files)
+    pa_ids: set[str] = field(default_factory=set)
+    reuse: list[Reuse] = field(default_factory=list)
 
 
 def load_index(root: Path) -> list[MeterItem]:
@@ -78,91 +116,119 @@ def load_index(root: Path) -> list[MeterItem]:
     return items
 
 
-def clean_pa(raw: str) -> str:
-    lines = raw.replace("\r", "").split("\n")
-    # Header: rules and the "16:17 01/03/00: Page 1 (HHH) COURTS ..." line, ending at the last rule near the top.
-    last_rule = -1
-    for i, line in enumerate(lines[:10]):
-        if line.strip().startswith("-----"):
-            last_rule = i
-    body = "\n".join(lines[last_rule + 1 :])
-    paragraphs = [" ".join(p.split()) for p in body.split("<")]
-    paragraphs = [p for p in paragraphs if p]
-    # Drop the all-caps headline and the "By ..., PA News" byline: newspapers write their own.
-    while paragraphs and (paragraphs[0].isupper() or re.match(r"By .*PA", paragraphs[0])):
-        paragraphs.pop(0)
-    text = "\n".join(paragraphs)
-    text = re.sub(r"#(?=\d)", "£", text)
-    return text.replace("``", "“").replace("''", "”")
+def load_stories(items: list[MeterItem]) -> list[MeterStory]:
+    by_folder: dict[str, MeterStory] = {}
+    for it in items:
+        st = by_folder.setdefault(it.folder, MeterStory(it.folder, it.domain, it.date, it.catchline, []))
+        st.papers.append(it)
+    for st in by_folder.values():
+        st.split = "dev" if _h(st.folder) % 2 == 0 else "test"
+    return sorted(by_folder.values(), key=lambda s: s.folder)
 
 
-def make_article(text: str, origin: str) -> Article:
-    text = text.strip()
-    return Article(
-        id=hashlib.sha256(origin.encode()).hexdigest()[:16],
-        origin=origin,
-        origins=[origin],
-        text=text,
-        sentences=split_sentences(text),
-    )
+def paper_text(raw: str) -> str:
+    """A newspaper file's paragraphs (as bench/trust.py writes them)."""
+    return "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n|\n(?=\s)", raw) if p.strip())
 
 
-def newspaper_article(root: Path, item: MeterItem) -> Article:
-    raw = (root / item.path).read_bytes().decode("latin-1").replace("\r", "")
-    return make_article(raw, item.path)
+def pile_rows(root: Path, st: MeterStory) -> list[tuple[str, dict[str, str]]]:
+    """(key, JSON Lines record) for the story's PA files, then its papers."""
+    rows: list[tuple[str, dict[str, str]]] = []
+    pa_dir = root / "PA" / "rawtexts" / st.domain / st.date / st.catchline
+    day = _iso(st.date)
+    if pa_dir.is_dir():
+        for f in sorted(pa_dir.iterdir()):
+            if f.suffix not in (".txt", ".sub"):
+                continue
+            title, text = _pa_body(f.read_bytes().decode("latin-1"))
+            if text.strip():
+                rec = {"text": text, "title": title, "outlet": "Press Association", "published": day}
+                rows.append((f"PA/{f.name}", {k: v for k, v in rec.items() if v}))
+    for it in st.papers:
+        raw = (root / it.path).read_bytes().decode("latin-1").replace("\r", "").strip()
+        paper = Path(it.path).stem.split("_")[-1]
+        rows.append((it.path, {"text": paper_text(raw), "outlet": paper.title(), "published": day}))
+    return rows
 
 
-def pa_article(root: Path, domain: str, date: str, catchline: str) -> Article | None:
-    folder = root / "PA" / "rawtexts" / domain / date / catchline
-    if not folder.is_dir():
-        return None
-    files = sorted(f for f in folder.iterdir() if f.suffix in (".txt", ".sub"))
-    texts = [clean_pa(f.read_bytes().decode("latin-1")) for f in files]
-    return make_article("\n".join(t for t in texts if t), f"PA/{domain}/{date}/{catchline}")
+def ingest_story(root: Path, st: MeterStory) -> list[str]:
+    """Write the story's pile and read it back with the shipped ingest; returns the skipped lines' reasons."""
+    rows = pile_rows(root, st)
+    path = PILES / (st.folder.replace("/", "__") + ".jsonl")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for _, r in rows), encoding="utf-8")
+    articles, skipped = read_inputs([str(path)])
+    st.articles = articles
+    for a in articles:
+        for origin in a.origins:
+            m = re.search(r"#(\d+)$", origin)
+            key = rows[int(m.group(1)) - 1 if m else 0][0]
+            st.keys_of.setdefault(a.id, []).append(key)
+    st.pa_ids = {aid for aid, keys in st.keys_of.items() if any(k.startswith("PA/") for k in keys)}
+    return [s.reason for s in skipped]
 
 
-class VectorCache:
-    """Sentence vectors keyed by text, kept under bench/work/ so reruns skip the embedding model."""
+# --------------------------------------------------------------------------------------------------------------------
+# What the dossier says about each paper
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.vectors: dict[str, np.ndarray] = {}
-        if path.exists():
-            data = np.load(path, allow_pickle=False)
-            texts = json.loads(path.with_suffix(".json").read_text())
-            self.vectors = dict(zip(texts, data, strict=True))
-        self.dirty = False
 
-    def vectors_for(self, articles: list[Article]) -> dict[str, np.ndarray]:
-        from storytrace.embed import embed
+@dataclass
+class Verdict:
+    label: str  # wholly | partially | non
+    strict: str  # the same, counting only links with PA as `from`
+    transitive: str  # the same, counting PA sources reached through other papers' links too
+    links: list[Reuse]  # the links to PA that gave `label`
+    note: str = ""
 
-        missing = sorted({a.text[s:e] for a in articles for s, e in a.sentences} - self.vectors.keys())
-        if missing:
-            for text, vec in zip(missing, embed(missing), strict=True):
-                self.vectors[text] = vec
-            self.dirty = True
-        out: dict[str, np.ndarray] = {}
-        for a in articles:
-            rows = [self.vectors[a.text[s:e]] for s, e in a.sentences]
-            out[a.id] = np.array(rows, dtype=np.float32) if rows else np.zeros((0, 384), dtype=np.float32)
-        return out
 
-    def save(self) -> None:
-        if not self.dirty:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        texts = list(self.vectors)
-        np.save(self.path, np.array([self.vectors[t] for t in texts], dtype=np.float32))
-        self.path.with_suffix(".json").write_text(json.dumps(texts))
-        self.dirty = False
+def paper_verdict(st: MeterStory, aid: str | None) -> Verdict:
+    if aid is None:
+        return Verdict("non", "non", "non", [], "not read by ingest")
+    if aid in st.pa_ids:
+        return Verdict("wholly", "wholly", "wholly", [], "same text as a PA file (one article)")
+    label = strict = "non"
+    links: list[Reuse] = []
+    for r in st.reuse:
+        from_pa = r.derived == aid and r.source in st.pa_ids
+        undecided_to_pa = r.source == aid and r.derived in st.pa_ids and r.direction == "undecided"
+        if not (from_pa or undecided_to_pa):
+            continue
+        got = KIND_TO_LABEL[r.kind]
+        links.append(r)
+        if RANK[got] > RANK[label]:
+            label = got
+        if from_pa and RANK[got] > RANK[strict]:
+            strict = got
+    # transitive: a paper derived from a paper derived from PA (the dossier's source groups say as much)
+    transitive = label
+    frontier, seen = [aid], {aid}
+    while frontier:
+        x = frontier.pop()
+        for r in st.reuse:
+            if r.derived == x and r.source not in seen:
+                seen.add(r.source)
+                if r.source in st.pa_ids:
+                    transitive = max(transitive, KIND_TO_LABEL[r.kind], key=RANK.__getitem__)
+                else:
+                    frontier.append(r.source)
+    note = ""
+    if label == "non":
+        if any(r.source == aid and r.derived in st.pa_ids and r.direction == "decided" for r in st.reuse):
+            note = "PA derived from the paper (direction reversed)"
+        elif any(aid in (r.source, r.derived) for r in st.reuse):
+            note = "linked to other papers only"
+    return Verdict(label, strict, transitive, links, note)
 
+
+# --------------------------------------------------------------------------------------------------------------------
+# Span agreement with METER's Verbatim / Rewrite / New tags
 
 _TAG = re.compile(r"<(/?)(Verbatim|Rewrite|New|unclassified)\b[^>]*>", re.I)
 
 
 def annotated_spans(root: Path, item: MeterItem) -> tuple[str, list[str]] | None:
-    """Body text of a newspaper's annotated SGML and a per-character tag (verbatim/paraphrase/new/'').
-    None when the file is missing or carries no lexical tags."""
+    """Body text of a newspaper's annotated SGML, whitespace collapsed, and a tag per character
+    (verbatim / paraphrase / new / ''). None when the file is missing or carries no lexical tags."""
     rel = item.path.replace("/rawtexts/", "/annotated/").removesuffix(".txt") + ".sgml"
     path = root / rel
     if not path.exists():
@@ -172,52 +238,86 @@ def annotated_spans(root: Path, item: MeterItem) -> tuple[str, list[str]] | None
     if not m or not re.search(r"<(Verbatim|Rewrite|New)\b", sgml):
         return None
     body = m.group(1)
-    text: list[str] = []
-    tags: list[str] = []
-    current = ""
-    pos = 0
     names = {"verbatim": "verbatim", "rewrite": "paraphrase", "new": "new", "unclassified": ""}
-    for t in _TAG.finditer(body):
-        chunk = body[pos : t.start()]
-        if not current:
-            chunk = " " if chunk.strip() == "" and chunk else chunk
-        text.append(chunk)
-        tags.extend([current] * len(chunk))
-        current = "" if t.group(1) else names[t.group(2).lower()]
-        pos = t.end()
-    chunk = body[pos:]
-    text.append(chunk)
-    tags.extend([current] * len(chunk))
-    # Collapse whitespace runs (tags sit on their own lines) so sentences read as in the raw text, keeping one tag
-    # per kept character.
-    out_text: list[str] = []
-    out_tags: list[str] = []
-    for ch, tag in zip("".join(text), tags, strict=True):
-        if ch.isspace():
-            if not out_text or out_text[-1] == " ":
+    chars: list[str] = []
+    tags: list[str] = []
+    current, pos = "", 0
+    for t in [*_TAG.finditer(body), None]:
+        chunk = body[pos : t.start()] if t else body[pos:]
+        for ch in chunk:
+            if ch.isspace():
+                if not chars or chars[-1] == " ":
+                    continue
+                ch = " "
+            chars.append(ch)
+            tags.append(current)
+        if t:
+            current = "" if t.group(1) else names[t.group(2).lower()]
+            pos = t.end()
+    return "".join(chars), tags
+
+
+def tags_on(article: Article, sgml_text: str, sgml_tags: list[str]) -> list[str]:
+    """METER's tag for each character of the ingested article, matched word by word (a diff of the two texts' word
+    lists: ingest may have cut or rejoined lines); '' where the texts differ."""
+    out = [""] * len(article.text)
+    a_words = [(m.group(), m.start()) for m in re.finditer(r"\S+", article.text)]
+    b_words = [(m.group(), m.start()) for m in re.finditer(r"\S+", sgml_text)]
+    matcher = difflib.SequenceMatcher(None, [w for w, _ in a_words], [w for w, _ in b_words], autojunk=False)
+    for i, j, n in matcher.get_matching_blocks():
+        for k in range(n):
+            (word, sa), (_, sb) = a_words[i + k], b_words[j + k]
+            for c in range(len(word)):
+                out[sa + c] = sgml_tags[sb + c]
+    return out
+
+
+def span_agreement(root: Path, stories: list[MeterStory], id_of: dict[str, str]) -> dict[str, Any]:
+    gold: list[str] = []
+    ours: list[str] = []
+    files = 0
+    for st in stories:
+        if not st.pa_ids:
+            continue
+        by_id = {a.id: a for a in st.articles}
+        for it in st.papers:
+            got = annotated_spans(root, it)
+            aid = id_of.get(it.path)
+            if got is None or aid is None or aid in st.pa_ids:
                 continue
-            ch = " "
-        out_text.append(ch)
-        out_tags.append(tag)
-    return "".join(out_text), out_tags
+            art = by_id[aid]
+            tags = tags_on(art, *got)
+            label_of: dict[int, str] = {}
+            for r in paper_verdict(st, aid).links:
+                for ev in r.evidence:
+                    ref = ev.to_sentence if r.derived == aid else ev.from_sentence
+                    for s in ref if isinstance(ref, list) else [ref]:
+                        if label_of.get(s) != "verbatim":
+                            label_of[s] = ev.match
+            files += 1
+            for si, (s, e) in enumerate(art.sentences):
+                counts = Counter(tags[c] for c in range(s, e) if tags[c] and not art.text[c].isspace())
+                if not counts:
+                    continue
+                gold.append(max(sorted(counts), key=lambda k: counts[k]))
+                ours.append(label_of.get(si, "new"))
+    classes = ["verbatim", "paraphrase", "new"]
+    per = f1_score(gold, ours, labels=classes, average=None, zero_division=0)
+    return {
+        "files": files,
+        "sentences": len(gold),
+        "accuracy": float(np.mean([a == b for a, b in zip(gold, ours, strict=True)])) if gold else 0.0,
+        "macro_f1": float(np.mean(per)),
+        "f1": {c: float(v) for c, v in zip(classes, per, strict=True)},
+        "confusion_gold_by_ours": {
+            g: {o: sum(1 for a, b in zip(gold, ours, strict=True) if a == g and b == o) for o in classes}
+            for g in classes
+        },
+    }
 
 
 # --------------------------------------------------------------------------------------------------------------------
-# Scoring
-
-
-def analyse(
-    news: Article, source: Article | None, vectors: dict[str, np.ndarray], params: ReuseOptions
-) -> tuple[Features, str | None, Alignment | None]:
-    d_tok = tokens_of(news)
-    if source is None:
-        empty = make_article("", "none")
-        al = align(d_tok, tokens_of(empty), None, None, align_params(params))
-        return features(al, d_tok), None, None
-    s_tok = tokens_of(source)
-    al = align(d_tok, s_tok, vectors.get(news.id), vectors.get(source.id), align_params(params))
-    f = features(al, d_tok, len(s_tok.words))
-    return f, decide(f, relation_params(params)), al
+# Scores
 
 
 def macro_f1(gold: list[str], pred: list[str]) -> float:
@@ -225,9 +325,34 @@ def macro_f1(gold: list[str], pred: list[str]) -> float:
 
 
 def binary_f1(gold: list[str], pred: list[str]) -> float:
-    g = [x != "non" for x in gold]
-    p = [x != "non" for x in pred]
-    return float(f1_score(g, p, zero_division=0))
+    return float(f1_score([x != "non" for x in gold], [x != "non" for x in pred], zero_division=0))
+
+
+def scores(gold: list[str], pred: list[str]) -> dict[str, float]:
+    acc = float(np.mean([a == b for a, b in zip(gold, pred, strict=True)])) if gold else 0.0
+    return {"macro_f1": macro_f1(gold, pred), "binary_f1": binary_f1(gold, pred), "accuracy": acc, "n": len(gold)}
+
+
+def _confusion(gold: list[str], pred: list[str]) -> dict[str, dict[str, int]]:
+    return {
+        g: {p: sum(1 for a, b in zip(gold, pred, strict=True) if a == g and b == p) for p in LABELS} for g in LABELS
+    }
+
+
+def _cut(score: np.ndarray, t1: float, t2: float) -> list[str]:
+    return [str(x) for x in np.where(score >= t2, "wholly", np.where(score >= t1, "partially", "non"))]
+
+
+def fit_cuts(score: np.ndarray, gold: list[str]) -> tuple[float, float]:
+    """Two cut points on one score (non < t1 <= partially < t2 <= wholly) maximising macro-F1 on ``gold``."""
+    grid = np.unique(np.quantile(score, np.linspace(0, 1, 81)))
+    best = (-1.0, 0.0, 0.0)
+    for i, t1 in enumerate(grid):
+        for t2 in grid[i:]:
+            f = macro_f1(gold, _cut(score, t1, t2))
+            if f > best[0]:
+                best = (f, float(t1), float(t2))
+    return best[1], best[2]
 
 
 def _folds(gold: list[str], seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -236,92 +361,106 @@ def _folds(gold: list[str], seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]
 
 
 def threshold_cv(score: np.ndarray, gold: list[str]) -> list[str]:
-    """Two cut points on one score (non < t1 <= partially < t2 <= wholly), chosen on the training folds."""
-    grid = np.unique(np.quantile(score, np.linspace(0, 1, 81)))
-    g = np.array(gold)
     pred = np.empty(len(gold), dtype=object)
+    g = np.array(gold)
     for train, test in _folds(gold):
-        best = (-1.0, 0.0, 0.0)
-        for i, t1 in enumerate(grid):
-            for t2 in grid[i:]:
-                p = np.where(score[train] >= t2, "wholly", np.where(score[train] >= t1, "partially", "non"))
-                f = macro_f1(list(g[train]), list(p))
-                if f > best[0]:
-                    best = (f, t1, t2)
-        _, t1, t2 = best
-        pred[test] = np.where(score[test] >= t2, "wholly", np.where(score[test] >= t1, "partially", "non"))
+        t1, t2 = fit_cuts(score[train], list(g[train]))
+        pred[test] = _cut(score[test], t1, t2)
     return [str(x) for x in pred]
 
 
+def _classifier(model: str) -> Any:
+    if model == "logistic":
+        return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced"))
+    if model == "forest":
+        return RandomForestClassifier(
+            n_estimators=300, min_samples_leaf=3, class_weight="balanced", random_state=0, n_jobs=1
+        )
+    return GradientBoostingClassifier(n_estimators=150, max_depth=2, learning_rate=0.05, random_state=0)
+
+
 def classifier_cv(x: np.ndarray, gold: list[str], model: str) -> list[str]:
-    """Out-of-fold predictions of a small classifier over the alignment features (5-fold, stratified, seeded)."""
+    """Out-of-fold predictions (5-fold, stratified, seeded)."""
     pred = np.empty(len(gold), dtype=object)
     y = np.array(gold)
     for train, test in _folds(gold):
-        clf: Any
-        if model == "logistic":
-            clf = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced"))
-        elif model == "forest":
-            clf = RandomForestClassifier(
-                n_estimators=300, min_samples_leaf=3, class_weight="balanced", random_state=0, n_jobs=1
-            )
-        else:
-            clf = GradientBoostingClassifier(n_estimators=150, max_depth=2, learning_rate=0.05, random_state=0)
+        clf = _classifier(model)
         clf.fit(x[train], y[train])
         pred[test] = clf.predict(x[test])
     return [str(p) for p in pred]
 
 
-def span_agreement(
-    root: Path,
-    items: list[MeterItem],
-    pas: dict[tuple[str, str, str], Article | None],
-    cache: VectorCache,
-    options: ReuseOptions,
+def pooled_pa(st: MeterStory, vectors: dict[str, np.ndarray]) -> tuple[Article, np.ndarray] | None:
+    """The story's PA articles as one source (text joined, sentences and vectors concatenated)."""
+    pas = sorted((a for a in st.articles if a.id in st.pa_ids), key=lambda a: min(st.keys_of[a.id]))
+    if not pas:
+        return None
+    text, spans, vecs = "", [], []
+    for a in pas:
+        if text:
+            text += "\n\n"
+        spans.extend((s + len(text), e + len(text)) for s, e in a.sentences)
+        vecs.append(vectors[a.id])
+        text += a.text
+    art = Article(id="pooled:" + st.folder, origin=st.folder, origins=[st.folder], text=text, sentences=spans)
+    return art, np.vstack(vecs)
+
+
+def experiments(
+    stories: list[MeterStory],
+    papers: list[tuple[MeterStory, MeterItem]],
+    id_of: dict[str, str],
+    vectors: dict[str, np.ndarray],
+    gold: list[str],
+    is_test: np.ndarray,
 ) -> dict[str, Any]:
-    gold: list[str] = []
-    ours: list[str] = []
-    files = 0
-    for it in items:
-        got = annotated_spans(root, it)
-        source = pas.get((it.domain, it.date, it.catchline))
-        if got is None or source is None:
+    """Bench-only classifiers over alignment features against the pooled PA copy. Not shipped."""
+    options = ReuseOptions()
+    pooled = {st.folder: pooled_pa(st, vectors) for st in stories}
+    by_id = {a.id: a for st in stories for a in st.articles}
+    rows: list[list[float]] = []
+    for st, it in papers:
+        aid = id_of.get(it.path)
+        art = by_id[aid] if aid else Article(id="missing", origin=it.path, origins=[it.path], text="")
+        d_tok = tokens_of(art)
+        src = pooled[st.folder]
+        if src is None:
+            empty = Article(id="none", origin="none", origins=["none"], text="")
+            al = align(d_tok, tokens_of(empty), None, None, align_params(options))
+            rows.append(features(al, d_tok).vector())
             continue
-        text, tags = got
-        art = make_article(text, it.path + "#sgml")
-        # offsets shift by the strip() in make_article: recompute from the leading whitespace
-        lead = len(text) - len(text.lstrip())
-        vecs = cache.vectors_for([art, source])
-        _, _, al = analyse(art, source, vecs, options)
-        assert al is not None
-        label_of: dict[int, str] = {}
-        for link in al.links:
-            for s in link.derived:
-                label_of[s] = link.match
-        files += 1
-        for si, (s, e) in enumerate(art.sentences):
-            counts: dict[str, int] = {}
-            for c in range(s + lead, e + lead):
-                t = tags[c]
-                if t and not text[c].isspace():
-                    counts[t] = counts.get(t, 0) + 1
-            if not counts:
-                continue
-            gold.append(max(sorted(counts), key=lambda k: counts[k]))
-            ours.append(label_of.get(si, "new"))
-    classes = ["verbatim", "paraphrase", "new"]
-    per = f1_score(gold, ours, labels=classes, average=None, zero_division=0)
-    confusion = {
-        g: {o: sum(1 for a, b in zip(gold, ours, strict=True) if a == g and b == o) for o in classes} for g in classes
+        s_art, s_vec = src
+        s_tok = tokens_of(s_art)
+        al = align(d_tok, s_tok, vectors.get(art.id), s_vec, align_params(options))
+        rows.append(features(al, d_tok, len(s_tok.words)).vector())
+    x = np.array(rows)
+    out: dict[str, Any] = {
+        "what": "bench-only classifiers over the reuse stage's alignment features of each paper against its story's "
+        "pooled PA copy; the pipeline does not run them. *_cv: 5-fold stratified CV (seed 0) over all papers, "
+        "out-of-fold; *_dev_to_test: fitted on the dev stories, scored on the test stories",
+        "feature_names": FEATURE_NAMES,
+        "methods": {},
     }
-    return {
-        "files": files,
-        "sentences": len(gold),
-        "accuracy": float(np.mean([a == b for a, b in zip(gold, ours, strict=True)])) if gold else 0.0,
-        "macro_f1": float(np.mean(per)),
-        "f1": {c: float(v) for c, v in zip(classes, per, strict=True)},
-        "confusion_gold_by_ours": confusion,
+    g = np.array(gold)
+    dev = ~is_test
+    for model in ("logistic", "forest", "boosting"):
+        pred = classifier_cv(x, gold, model)
+        clf = _classifier(model).fit(x[dev], g[dev])
+        test_pred = [str(p) for p in clf.predict(x[is_test])]
+        out["methods"][model] = {
+            "cv_macro_f1": round(macro_f1(gold, pred), 4),
+            "cv_binary_f1": round(binary_f1(gold, pred), 4),
+            "dev_to_test_macro_f1": round(macro_f1(list(g[is_test]), test_pred), 4),
+            "dev_to_test_binary_f1": round(binary_f1(list(g[is_test]), test_pred), 4),
+        }
+        if model == "forest":
+            out["confusion_forest_cv"] = _confusion(gold, pred)
+    explained = threshold_cv(x[:, 0], gold)
+    out["methods"]["explained_cv_thresholds"] = {
+        "cv_macro_f1": round(macro_f1(gold, explained), 4),
+        "cv_binary_f1": round(binary_f1(gold, explained), 4),
     }
+    return out
 
 
 def main() -> None:
@@ -330,129 +469,146 @@ def main() -> None:
     if not root.exists():
         print(f"METER corpus not found at {root} (set STORYTRACE_DATA)")
         sys.exit(1)
-    options = ReuseOptions()
     items = load_index(root)
-    news = {it.path: newspaper_article(root, it) for it in items}
-    pas: dict[tuple[str, str, str], Article | None] = {}
-    for it in items:
-        key = (it.domain, it.date, it.catchline)
-        if key not in pas:
-            pas[key] = pa_article(root, *key)
-    cache = VectorCache(WORK / "meter_vectors.npy")
-    vectors = cache.vectors_for(list(news.values()) + [a for a in pas.values() if a is not None])
-    cache.save()
-    t_embed = time.time() - t0
+    stories = load_stories(items)
+    skipped: list[str] = []
+    for st in stories:
+        skipped += ingest_story(root, st)
+    id_of = {k: aid for st in stories for aid, keys in st.keys_of.items() for k in keys}
+    all_articles = [a for st in stories for a in st.articles]
+    cache = ShippedCache(WORK, "meter")
+    vectors = cache.vectors(all_articles)
+    t_vec = time.time()
+    facts = cache.facts(all_articles)
+    t_facts = time.time()
+    options = ReuseOptions()
+    for st in stories:
+        st.reuse = find_reuse(st.articles, vectors, facts, options)
+    t_reuse = time.time()
 
-    gold = [it.label for it in items]
-    rows: list[list[float]] = []
-    rule_pred: list[str] = []
-    kinds: list[str | None] = []
-    unigram: list[float] = []
-    t1 = time.time()
-    for it in items:
-        art = news[it.path]
-        source = pas[(it.domain, it.date, it.catchline)]
-        f, kind, _ = analyse(art, source, vectors, options)
-        rows.append(f.vector())
-        kinds.append(kind)
-        rule_pred.append(KIND_TO_LABEL[kind])
-        d_tok = tokens_of(art)
-        words = set(d_tok.words)
-        src_words = set(tokens_of(source).words) if source else set()
-        unigram.append(len(words & src_words) / max(len(words), 1))
-    t_align = time.time() - t1
-    x = np.array(rows)
-    (WORK / "meter_features.json").write_text(
-        json.dumps({"names": FEATURE_NAMES, "x": rows, "gold": gold, "paths": [it.path for it in items]})
-    )
+    papers = [(st, it) for st in stories for it in st.papers]
+    verdicts = [paper_verdict(st, id_of.get(it.path)) for st, it in papers]
+    gold = [it.label for _, it in papers]
+    is_test = np.array([st.split == "test" for st, _ in papers])
+    split_idx = {"test": np.flatnonzero(is_test), "dev": np.flatnonzero(~is_test)}
 
-    results: dict[str, Any] = {}
-    results["rules"] = {"macro_f1": macro_f1(gold, rule_pred), "binary_f1": binary_f1(gold, rule_pred)}
-    base = threshold_cv(np.array(unigram), gold)
-    results["unigram_containment_cv"] = {"macro_f1": macro_f1(gold, base), "binary_f1": binary_f1(gold, base)}
-    explained_cv = threshold_cv(x[:, 0], gold)
-    results["explained_cv_thresholds"] = {
-        "macro_f1": macro_f1(gold, explained_cv),
-        "binary_f1": binary_f1(gold, explained_cv),
-    }
-    for model in ("logistic", "forest", "boosting"):
-        pred = classifier_cv(x, gold, model)
-        results[f"classifier_{model}_cv"] = {"macro_f1": macro_f1(gold, pred), "binary_f1": binary_f1(gold, pred)}
-        if model == HEADLINE_MODEL:
-            headline_pred = pred
-    # Not a text-reuse measure, reported apart: the outlet (tabloids print PA copy far more often than broadsheets).
-    papers = sorted({_paper(it) for it in items})
-    outlet = np.array([[1.0 if _paper(it) == p else 0.0 for p in papers] for it in items])
-    pred = classifier_cv(np.hstack([x, outlet]), gold, HEADLINE_MODEL)
-    results[f"classifier_{HEADLINE_MODEL}_with_outlet_cv"] = {
-        "macro_f1": macro_f1(gold, pred),
-        "binary_f1": binary_f1(gold, pred),
-    }
-    by_domain = {}
-    for dom in ("courts", "showbiz"):
-        idx = [i for i, it in enumerate(items) if it.domain == dom]
-        by_domain[dom] = {
-            "rules_macro_f1": macro_f1([gold[i] for i in idx], [rule_pred[i] for i in idx]),
-            "headline_macro_f1": macro_f1([gold[i] for i in idx], [headline_pred[i] for i in idx]),
-        }
-    spans = span_agreement(root, items, pas, cache, options)
-    cache.save()
-    head = results[f"classifier_{HEADLINE_MODEL}_cv"]
+    def on(idx: np.ndarray, pred: list[str]) -> dict[str, float]:
+        return scores([gold[i] for i in idx], [pred[i] for i in idx])
+
+    shipped = {variant: [getattr(v, variant) for v in verdicts] for variant in ("label", "strict", "transitive")}
+    # unigram containment in the story's pooled PA words; cut points from dev
+    pa_words: dict[str, set[str]] = {}
+    for st in stories:
+        pa_words[st.folder] = set().union(*(tokens_of(a).words for a in st.articles if a.id in st.pa_ids))
+    by_id = {a.id: a for a in all_articles}
+    unigram = []
+    for st, it in papers:
+        aid = id_of.get(it.path)
+        words = set(tokens_of(by_id[aid]).words) if aid else set()
+        unigram.append(len(words & pa_words[st.folder]) / max(len(words), 1))
+    u = np.array(unigram)
+    dev = split_idx["dev"]
+    t1, t2 = fit_cuts(u[dev], [gold[i] for i in dev])
+    base = _cut(u, t1, t2)
+    base_cv = threshold_cv(u, gold)
+    spans = span_agreement(root, stories, id_of)
+    t_span = time.time()
+    exp = experiments(stories, papers, id_of, vectors, gold, is_test)
+    t_exp = time.time()
+
+    res = {split: on(idx, shipped["label"]) for split, idx in split_idx.items()}
+    res["all"] = scores(gold, shipped["label"])
     figures = {
-        "meter_macro_f1": round(head["macro_f1"], 4),
-        "meter_binary_f1": round(head["binary_f1"], 4),
-        "meter_rules_macro_f1": round(results["rules"]["macro_f1"], 4),
-        "meter_rules_binary_f1": round(results["rules"]["binary_f1"], 4),
+        "meter_macro_f1": round(res["test"]["macro_f1"], 4),
+        "meter_binary_f1": round(res["test"]["binary_f1"], 4),
+        "meter_dev_macro_f1": round(res["dev"]["macro_f1"], 4),
+        "meter_dev_binary_f1": round(res["dev"]["binary_f1"], 4),
+        "meter_unigram_macro_f1": round(
+            macro_f1([gold[i] for i in split_idx["test"]], [base[i] for i in split_idx["test"]]), 4
+        ),
+        "meter_unigram_binary_f1": round(
+            binary_f1([gold[i] for i in split_idx["test"]], [base[i] for i in split_idx["test"]]), 4
+        ),
         "meter_span_accuracy": round(spans["accuracy"], 4),
-        "meter_span_macro_f1": round(spans["macro_f1"], 4),
-        "meter_span_verbatim_f1": round(spans["f1"]["verbatim"], 4),
-        "meter_span_paraphrase_f1": round(spans["f1"]["paraphrase"], 4),
-        "meter_span_new_f1": round(spans["f1"]["new"], 4),
     }
+    n_papers = {s: len(idx) for s, idx in split_idx.items()}
+    n_stories = Counter(st.split for st in stories)
+    kinds = Counter(r.kind for st in stories for r in st.reuse)
     out = {
         "figures": figures,
-        "published": {
-            "clough_2002_macro_f1": 0.664,
-            "unigram_containment_cv_macro_f1": 0.632,
-            "unigram_containment_cv_binary_f1": 0.867,
-        },
+        "published": PUBLISHED,
         "details": {
-            "articles": len(items),
-            "headline": f"{HEADLINE_MODEL} classifier over alignment features, 5-fold stratified CV "
-            "(seed 0), out-of-fold predictions; 'rules' = find_reuse's own copy/rewrite/partial decision mapped "
-            "copy|rewrite->wholly, partial->partially, none->non, no tuning on these labels",
-            "feature_names": FEATURE_NAMES,
-            "methods": {k: {m: round(v, 4) for m, v in r.items()} for k, r in results.items()},
-            "by_domain": {d: {m: round(v, 4) for m, v in r.items()} for d, r in by_domain.items()},
-            "rule_kinds": {str(k): kinds.count(k) for k in sorted(set(kinds), key=str)},
-            "confusion_rules": _confusion(gold, rule_pred),
-            "confusion_headline": _confusion(gold, headline_pred),
+            "headline": "the shipped reuse stage (storytrace.reuse.find_reuse, default ReuseOptions) over each METER "
+            "story's PA files and papers read by storytrace.ingest; a paper linked from a PA article as copy/rewrite "
+            "-> wholly, partial -> partially, else non (undecided links count either way round); test split, dev "
+            "beside it; nothing tuned",
+            "split": "story folder dev when bench/trust.py's _h(folder) % 2 == 0, else test",
+            "papers": n_papers,
+            "stories": dict(n_stories),
+            "shipped": {k: {m: round(v, 4) for m, v in r.items()} for k, r in res.items()},
+            "variants": {
+                variant: {s: {m: round(v, 4) for m, v in on(idx, pred).items()} for s, idx in split_idx.items()}
+                for variant, pred in shipped.items()
+                if variant != "label"
+            },
+            "variants_note": "strict: only links with PA as `from` count; transitive: also PA reached through links "
+            "between papers",
+            "by_domain_test": {
+                dom: {
+                    m: round(v, 4)
+                    for m, v in on(
+                        np.array([i for i in split_idx["test"] if papers[i][1].domain == dom]), shipped["label"]
+                    ).items()
+                }
+                for dom in ("courts", "showbiz")
+            },
+            "confusion_test": _confusion(
+                [gold[i] for i in split_idx["test"]], [shipped["label"][i] for i in split_idx["test"]]
+            ),
+            "confusion_dev": _confusion(
+                [gold[i] for i in split_idx["dev"]], [shipped["label"][i] for i in split_idx["dev"]]
+            ),
+            "notes": dict(Counter(v.note for v in verdicts if v.note)),
+            "reuse_links": dict(sorted(kinds.items())),
+            "undecided_links": sum(1 for st in stories for r in st.reuse if r.direction == "undecided"),
+            "articles_read": len(all_articles),
+            "ingest_skipped": dict(Counter(skipped)),
+            "baseline": {
+                "what": "unigram containment of the paper's words in its story's pooled PA words; two cut points "
+                "fitted on dev (test figure) or by 5-fold CV over all papers (cv figure)",
+                "cuts_from_dev": [round(t1, 4), round(t2, 4)],
+                "test": {m: round(v, 4) for m, v in on(split_idx["test"], base).items()},
+                "dev_in_sample": {m: round(v, 4) for m, v in on(split_idx["dev"], base).items()},
+                "cv_all": {m: round(v, 4) for m, v in scores(gold, base_cv).items()},
+            },
             "spans": spans,
-            "seconds": {"embed_or_cache": round(t_embed, 1), "align_945": round(t_align, 1)},
+            "seconds": {
+                "ingest_and_vectors": round(t_vec - t0, 1),
+                "facts": round(t_facts - t_vec, 1),
+                "find_reuse": round(t_reuse - t_facts, 1),
+                "spans": round(t_span - t_reuse, 1),
+                "experiments": round(t_exp - t_span, 1),
+                "computed": cache.computed,
+            },
         },
+        "experiments": exp,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(out, indent=2) + "\n")
-    print(f"METER reuse ({len(items)} newspaper articles vs same-day PA copy)")
-    print(f"  meter_macro_f1  {figures['meter_macro_f1']:.3f}  ({HEADLINE_MODEL}, 5-fold CV)   published best 0.664")
-    print(f"  meter_binary_f1 {figures['meter_binary_f1']:.3f}                          unigram-CV 0.867")
-    for k, r in results.items():
-        print(f"  {k:28s} macro {r['macro_f1']:.3f}  binary {r['binary_f1']:.3f}")
+    print(f"METER, shipped reuse stage ({n_papers['test']} test / {n_papers['dev']} dev papers)")
+    for s in ("test", "dev"):
+        r = res[s]
+        print(f"  {s:4s} macro-F1 {r['macro_f1']:.3f}  binary F1 {r['binary_f1']:.3f}  accuracy {r['accuracy']:.3f}")
+    b = out["details"]["baseline"]
     print(
-        f"  span agreement: {spans['sentences']} sentences in {spans['files']} files, "
-        f"accuracy {spans['accuracy']:.3f}, F1 {spans['f1']}"
+        f"  unigram containment (cuts from dev): test macro {b['test']['macro_f1']:.3f} binary {b['test']['binary_f1']:.3f}"
     )
+    print(f"  span accuracy {spans['accuracy']:.3f} ({spans['sentences']} sentences, {spans['files']} files)")
+    print(f"  notes {out['details']['notes']}  links {out['details']['reuse_links']}")
+    for k, r in exp["methods"].items():
+        print(f"  experiment {k:24s} " + "  ".join(f"{m} {v:.3f}" for m, v in r.items()))
+    print(f"  seconds {out['details']['seconds']}")
     print(f"  wrote {RESULTS}")
-
-
-def _paper(item: MeterItem) -> str:
-    return Path(item.path).stem.rsplit("_", 1)[-1]
-
-
-def _confusion(gold: list[str], pred: list[str]) -> dict[str, dict[str, int]]:
-    return {
-        g: {p: sum(1 for a, b in zip(gold, pred, strict=True) if a == g and b == p) for p in LABELS} for g in LABELS
-    }
 
 
 if __name__ == "__main__":
