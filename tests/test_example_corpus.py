@@ -74,20 +74,33 @@ def test_stories_partition_the_files(expected: dict[str, Any]) -> None:
     assert other and all([f] in expected["stories"] for f in other), "the other-story article forms its own story"
 
 
+def _group_of(expected: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """File -> (story, group) over every story's source groups."""
+    return {f: (s, n) for s, groups in enumerate(expected["story_groups"]) for n, g in enumerate(groups) for f in g}
+
+
 def test_groups_partition_the_main_story(expected: dict[str, Any]) -> None:
     main = max(expected["stories"], key=len)
     members = [f for g in expected["groups"] for f in g]
     assert sorted(members) == sorted(main)
     assert len(members) == len(set(members))
-    # every reuse link stays inside one group; every not-linked pair of the main story spans two groups
-    group_of = {f: n for n, g in enumerate(expected["groups"]) for f in g}
+    # "story_groups" holds every story's source groups, the main story's being "groups"
+    assert len(expected["story_groups"]) == len(expected["stories"])
+    for story, groups in zip(expected["stories"], expected["story_groups"], strict=True):
+        in_groups = [f for g in groups for f in g]
+        assert sorted(in_groups) == sorted(story) and len(in_groups) == len(set(in_groups)), story
+    assert expected["story_groups"][expected["stories"].index(main)] == expected["groups"]
+    # every reuse link stays inside one group; every not-linked pair of one story spans two groups
+    group_of = _group_of(expected)
+    sources = {f: {r["from"] for r in expected["reuse"] if r["to"] == f} for f in article_files()}
     for link in expected["reuse"]:
         assert link["kind"] in {"copy", "rewrite", "partial"}
         assert group_of[link["from"]] == group_of[link["to"]], link
     for a, b in expected["not_linked"]:
         assert a in article_files() and b in article_files()
-        if a in group_of and b in group_of:
-            assert group_of[a] != group_of[b], (a, b)
+        if a in group_of and b in group_of and group_of[a] == group_of[b]:
+            # two copies of one wire item: one group through the wire, yet neither took from the other
+            assert sources[a] and sources[a] == sources[b], (a, b)
         assert {"from": a, "to": b} not in [{"from": r["from"], "to": r["to"]} for r in expected["reuse"]]
 
 
@@ -112,9 +125,11 @@ def test_quotes_numbers_dates_occur_verbatim(expected: dict[str, Any]) -> None:
 
 
 def test_relative_dates_resolve_against_the_publication_date(expected: dict[str, Any]) -> None:
-    """A weekday without 'next'/'last' is the most recent such day on or before the publication day."""
+    """A weekday without 'next'/'last' is the most recent such day on or before the publication day, unless the
+    sentence looks ahead ("is set to meet on Friday", "will reopen on Monday": ``ahead``), when it is the first such
+    day on or after it."""
     names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    checked = 0
+    checked = ahead = 0
     for d in expected["dates"]:
         published = expected["articles"][d["file"]]["published"]
         words = d["text"].lower().split()
@@ -124,9 +139,14 @@ def test_relative_dates_resolve_against_the_publication_date(expected: dict[str,
         pub = date.fromisoformat(published)
         resolved = date.fromisoformat(d["value"])
         assert resolved.weekday() == weekday, d
-        assert 0 <= (pub - resolved).days < 7, d
+        if d.get("ahead"):
+            assert 0 <= (resolved - pub).days < 7, d
+            ahead += 1
+        else:
+            assert 0 <= (pub - resolved).days < 7, d
         checked += 1
     assert checked >= 8
+    assert ahead >= 3, "the preview and the reports look ahead to named weekdays"
 
 
 def test_claims_conflicts_and_the_rest_occur_verbatim(expected: dict[str, Any]) -> None:
@@ -136,7 +156,7 @@ def test_claims_conflicts_and_the_rest_occur_verbatim(expected: dict[str, Any]) 
             assert_in(f, s, f"claims[{c['about']}]")
         if c["status"] == "corroborated":
             assert c["independent_sources"] >= 2
-    group_of = {f: n for n, g in enumerate(expected["groups"]) for f in g}
+    group_of = _group_of(expected)
     for c in expected["claims"]:
         stated_by = {group_of[f] for f in c["contains"] if f in group_of}
         if stated_by:
@@ -152,18 +172,40 @@ def test_claims_conflicts_and_the_rest_occur_verbatim(expected: dict[str, Any]) 
     for b in expected["boilerplate"]:
         assert_in(b["file"], b["removed_contains"], "boilerplate")
     for c in expected["clean"]:
-        assert c["what"] in {"claim", "quote", "conflict"} and c["why"]
+        assert c["what"] in {"claim", "quote", "conflict", "reuse"} and c["why"]
         assert_in(c["file"], c["contains"], "clean")
+        if c["what"] == "reuse":  # the two articles share the passage, yet neither took it from the other
+            assert_in(c["other"], c["contains"], "clean (reuse)")
+            assert [c["file"], c["other"]] in expected["not_linked"] or [c["other"], c["file"]] in expected[
+                "not_linked"
+            ]
+    for p in expected["same_person"]:
+        assert len(set(p["names"].values())) > 1 and p["why"], "one person spelled more than one way"
+        for f, who in p["names"].items():
+            assert_in(f, who, "same_person")
 
 
 def test_the_copy_is_not_the_same_text_as_the_wire(expected: dict[str, Any]) -> None:
-    """Ingest merges identical texts into one article; the copy trims a sentence so that it stays its own article."""
+    """Ingest merges identical texts into one article; each copy trims its wire item's last sentence so that it stays
+    its own article (and two copies of one wire item differ from each other as well)."""
     copies = [f for f, m in expected["articles"].items() if m["role"] == "copy"]
-    wire = next(f for f, m in expected["articles"].items() if m["role"] == "wire")
-    wire_text = json.loads((CORPUS / wire).read_text(encoding="utf-8").splitlines()[0])["text"]
-    last = wire_text.split(". ")[-1]
+    assert len(copies) >= 3
+    texts: dict[str, str] = {}
     for c in copies:
-        assert last not in readable_text(c)
+        (wire,) = [r["from"] for r in expected["reuse"] if r["to"] == c]
+        assert expected["articles"][wire]["role"] == "wire"
+        wire_text = json.loads((CORPUS / wire).read_text(encoding="utf-8").splitlines()[0])["text"]
+        last = wire_text.split(". ")[-1]
+        assert last not in readable_text(c), c
+        ends = [s.strip() for s in re.split(r"(?<=[.!?])\s+", wire_text) if s.strip() in readable_text(c)]
+        assert ends, c
+        texts[c] = ends[-1]  # the last wire sentence the copy keeps
+    for a in copies:
+        for b in copies:
+            if a < b and [r["from"] for r in expected["reuse"] if r["to"] == a] == [
+                r["from"] for r in expected["reuse"] if r["to"] == b
+            ]:
+                assert texts[a] != texts[b], f"{a} and {b} run the same wire text to the same end"
 
 
 def test_analyze_writes_a_valid_dossier(tmp_path: Path) -> None:
