@@ -77,11 +77,24 @@ _NO_SPACE_AFTER = {"(", "[", "$", "#"}
 
 
 def _detok(tokens: list[str]) -> str:
+    """ECB+ tokens back to text. Its quote marks are all straight and unpaired per sentence, so each one is told
+    opening or closing from its neighbours: at the start of a line or after a colon, comma or bracket it opens; after
+    sentence punctuation or a word, with a quote open, it closes."""
     out, prev, open_quote = "", "", False
     for t in tokens:
         if t in ("``", "''", '"'):
-            t = "“" if (t == "``" or (t == '"' and not open_quote)) else "”"
-            open_quote = t == "“"
+            if t == "``":
+                opening = True
+            elif t == "''":
+                opening = False
+            else:
+                opening = not open_quote and (not prev or prev in (":", ",", "(", "-", "--", "—") or not out)
+                if not open_quote and prev and prev[-1] in ".,!?" and not opening:
+                    opening = False  # a closing mark of a quote opened in an earlier sentence
+                elif not open_quote and not opening:
+                    opening = True
+            t = "“" if opening else "”"
+            open_quote = opening
         glue = t in _NO_SPACE_BEFORE or t == "”" or prev in _NO_SPACE_AFTER or prev == "“"
         out += ("" if not out or glue else " ") + t
         prev = t
@@ -110,9 +123,7 @@ def ecb_items(split: str) -> list[Item]:
             if len(lines) < 2:
                 continue
             kind = "ecbplus" if plus else "ecb"
-            items.append(
-                Item(f"ecb/{f.stem}", "\n\n".join(lines[1:]), lines[0], outlet, gold={"story": f"{t}-{kind}"})
-            )
+            items.append(Item(f"ecb/{f.stem}", "\n\n".join(lines[1:]), lines[0], outlet, gold={"story": f"{t}-{kind}"}))
     return items
 
 
@@ -404,15 +415,13 @@ def dataset_verdict(f: dict[str, Any], gold: dict[str, dict[str, str]]) -> bool 
         ga, gb = gold[a], gold[b]
         pa_a, pa_b = "/PA/" in a, "/PA/" in b
         if pa_a and pa_b:
-            return None  # two PA files of one story: PA updates itself; labels say nothing
+            return True  # two PA files of one story: versions of one wire story share text by design
         if pa_a or pa_b:
             paper = gb if pa_a else ga
             if paper.get("derived") == "non":
                 return False
             # the PA copy is the source: an arrow from the paper to PA is wrong; a common-source relation is right
-            if f["relation"] == "derived" and pa_b:
-                return False
-            return True
+            return not (f["relation"] == "derived" and pa_b)
         return None  # paper with paper: only a hand label can tell
     if f["pile"] == "ose":
         la, lb = _LEVELS[gold[f["source"]]["level"]], _LEVELS[gold[f["derived"]]["level"]]

@@ -48,6 +48,9 @@ class ReuseOptions:
     # a paraphrase link is narrative evidence only this close: independent reports of one fact align near 0.62-0.70
     # (METER non-derived papers, ECB+ dev); rewrites (OneStopEnglish, METER rewrites) mostly sit above 0.75
     narrative_paraphrase: float = 0.75
+    # an undecided link is dropped when a third article of the story carries this share of what the two share (on
+    # each side): their common source is in the pile (METER court reports sharing counsel's words with PA, dev)
+    common_source_share: float = 0.6
 
 
 @dataclass(frozen=True)

@@ -62,11 +62,14 @@ def _compare(
     vectors: Mapping[str, np.ndarray],
     facts: Mapping[str, ArticleFacts],
     options: ReuseOptions,
+    aligned: dict[tuple[str, str], Alignment] | None = None,
 ) -> Reuse | None:
     ap, rp = align_params(options), relation_params(options)
     va, vb = vectors.get(a.id), vectors.get(b.id)
     al_b = align(tb, ta, vb, va, ap)  # b as derived from a
     al_a = align(ta, tb, va, vb, ap)  # a as derived from b
+    if aligned is not None:
+        aligned[(b.id, a.id)], aligned[(a.id, b.id)] = al_b, al_a
     fb = features(al_b, tb, len(ta.words), options.frame_run, options.narrative_paraphrase)
     fa = features(al_a, ta, len(tb.words), options.frame_run, options.narrative_paraphrase)
     b_from_a = _Side(al_b, fb, decide(fb, rp))
@@ -174,15 +177,82 @@ def find_reuse(
     ordered = sorted({a.id: a for a in articles}.values(), key=lambda a: a.id)
     toks = {a.id: tokens_of(a, facts.get(a.id)) for a in ordered}
     links: list[Reuse] = []
+    aligned: dict[tuple[str, str], Alignment] = {}
     for i, a in enumerate(ordered):
         for b in ordered[i + 1 :]:
             ta, tb = toks[a.id], toks[b.id]
             if max(containment(ta, tb), containment(tb, ta)) < options.prefilter:
                 continue
-            r = _compare(a, b, ta, tb, vectors, facts, options)
+            r = _compare(a, b, ta, tb, vectors, facts, options, aligned)
             if r is not None:
                 links.append(r)
+    links = _drop_explained_by_a_third(links, [a.id for a in ordered], aligned, options)
     return _prune(links, {a.id: a for a in ordered})
+
+
+def _connected(links: list[Reuse], a: str, b: str) -> bool:
+    nbrs: dict[str, set[str]] = {}
+    for r in links:
+        nbrs.setdefault(r.source, set()).add(r.derived)
+        nbrs.setdefault(r.derived, set()).add(r.source)
+    seen, stack = {a}, [a]
+    while stack:
+        for n in nbrs.get(stack.pop(), ()):
+            if n not in seen:
+                seen.add(n)
+                stack.append(n)
+    return b in seen
+
+
+def _drop_explained_by_a_third(
+    links: list[Reuse], ids: list[str], aligned: Mapping[tuple[str, str], Alignment], options: ReuseOptions
+) -> list[Reuse]:
+    """Undecided links whose shared text a third article of the story carries on both sides.
+
+    When that third article is linked to neither, the two took the same words from it (a court speech, a press
+    release, a wire item they were not found to copy): they are independent of each other. When it is linked to both,
+    the link between them is redundant and goes as long as the three stay connected (weakest first), so copies of
+    one text keep one source group. When it is linked to one only, the link stays."""
+    kept = list(links)
+    for r in sorted((x for x in links if x.direction == "undecided"), key=lambda x: (x.score, x.source, x.derived)):
+        w = _common_source_in_pile(r, ids, aligned, options)
+        if w is None:
+            continue
+        others = [x for x in kept if x is not r]
+        touches = {x.source if x.derived == w else x.derived for x in others if w in (x.source, x.derived)}
+        with_both = {r.source, r.derived} <= touches
+        if (with_both and _connected(others, r.source, r.derived)) or not touches & {r.source, r.derived}:
+            kept = others
+    return kept
+
+
+def _sentences(refs: list[int | list[int]]) -> set[int]:
+    out: set[int] = set()
+    for ref in refs:
+        out.update(ref if isinstance(ref, list) else [ref])
+    return out
+
+
+def _common_source_in_pile(
+    r: Reuse, ids: list[str], aligned: Mapping[tuple[str, str], Alignment], options: ReuseOptions
+) -> str | None:
+    """A third article that carries what the two share: reporters who each took a court speech, a press release or a
+    wire item down in the same words share text with it, not with each other, so their link explains nothing."""
+    shared = {r.derived: _sentences([e.to_sentence for e in r.evidence])}
+    shared[r.source] = _sentences([e.from_sentence for e in r.evidence])
+    for w in ids:
+        if w in (r.source, r.derived):
+            continue
+        explained = True
+        for x, sentences in shared.items():
+            al = aligned.get((x, w))
+            covered = {s for link in al.links for s in link.derived} if al is not None else set()
+            if not sentences or len(sentences & covered) < options.common_source_share * len(sentences):
+                explained = False
+                break
+        if explained:
+            return w
+    return None
 
 
 def source_groups(article_ids: Sequence[str], reuse: Sequence[Reuse]) -> list[list[str]]:

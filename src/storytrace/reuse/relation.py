@@ -221,13 +221,13 @@ def decide(f: Features, params: RelationParams | None = None) -> str | None:
         return None
     # Shared quotes and statements alone are not reuse, nor is one similar sentence: the writer's own words must match
     # passage by passage in the source's order. A derived text with fewer narrative sentences than that (a short
-    # excerpt) must match in all of them, and with a verbatim run outside quotes.
+    # excerpt, a news-in-brief) must match in all of them, with a verbatim run outside quotes, and be mostly explained.
     copied_prose = f.longest_unquoted_run >= p.min_unquoted_run
-    needed_narrative = min(p.min_narrative_links, max(f.narrative_sentences, 2))
+    needed_narrative = min(p.min_narrative_links, max(f.narrative_sentences, 1))
     if f.narrative_in_order < needed_narrative:
         return None
-    if f.narrative_sentences < p.min_narrative_links and not copied_prose:
-        return None
+    if f.narrative_sentences < p.min_narrative_links and not (copied_prose and f.explained >= p.rewrite_explained):
+        return None  # a brief: all of its own words matched, a verbatim run among them, most of it explained
     in_order = f.order >= p.rewrite_order
     if f.verbatim >= p.copy_verbatim and f.explained >= 0.9:
         return "copy"

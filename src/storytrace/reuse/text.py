@@ -56,6 +56,17 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
 
 
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans (the scan below walks them in order)."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def attributed_sentences(facts: ArticleFacts | None) -> set[int]:
     """Sentences that relay what somebody said: they hold a quote, or a claim the claims stage attributes."""
     if facts is None:
@@ -72,7 +83,12 @@ def attributed_sentences(facts: ArticleFacts | None) -> set[int]:
 def tokens_of(article: Article, facts: ArticleFacts | None = None) -> ArticleTokens:
     """Tokenise an article's sentences (``Article.sentences`` spans) into an :class:`ArticleTokens`."""
     text = article.text
-    quotes = _quoted_spans(text)
+    # the claims stage's quotes (it pairs marks typed the wrong way round and multi-paragraph quotes); the marks
+    # themselves when an article was not parsed
+    if facts is None:
+        quotes = _quoted_spans(text)
+    else:
+        quotes = _merge(sorted({(q.start, q.end) for q in facts.quotes if q.end > q.start}))
     words: list[str] = []
     sentence_of: list[int] = []
     quoted: list[bool] = []
