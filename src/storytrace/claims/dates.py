@@ -30,7 +30,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
     ("mdy", re.compile(rf"\b(?:{_WD},?\s+)?(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b")),
     ("dmy", re.compile(rf"\b(?:{_WD},?\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MON})(?:,?\s+(?P<y>\d{{4}}))?\b")),
-    ("my", re.compile(rf"\b(?:in\s+)?(?P<mon>{_MON})\s+(?P<y>\d{{4}})\b")),
+    ("my", re.compile(rf"\b(?:in\s+)?(?P<mon>{_MON}),?\s+(?P<y>\d{{4}})\b")),  # "April 1997", "April, 1997"
     ("rel_day", re.compile(r"\b(?P<w>yesterday|today|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
     ("rel_week", re.compile(r"\b(?P<w>(?:earlier|later)\s+this\s+week|this\s+week|last\s+week|next\s+week)\b", re.I)),
     ("rel_month", re.compile(r"\b(?P<w>(?:earlier|later)\s+this\s+month|this\s+month|last\s+month|next\s+month)\b", re.I)),

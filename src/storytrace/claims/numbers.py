@@ -46,7 +46,14 @@ _CORE = (
     rf"\$?(?:{_DIGITS})(?:\s*(?:million|billion|trillion|thousand|bn|m)\b)?(?:\s*(?:%|percent\b|per cent\b))?|"
     rf"(?:(?:{_NUMWORD})\b(?:[- ](?:{_NUMWORD}|and)\b)*)(?:\s*(?:%|percent\b|per cent\b))?)"
 )
-_PATTERN = re.compile(rf"(?<![\w.$:/])(?:(?P<hedge>{_HEDGE})\s+)?(?P<core>{_CORE})(?![\w,]*\d)", re.IGNORECASE)
+_PATTERN = re.compile(
+    rf"(?<![\w.$:/])(?:(?P<hedge>{_HEDGE})\s+)?(?P<core>{_CORE})(?P<half>\s+(?:and\s+)?a\s+half\b)?(?![\w,]*\d)",
+    re.IGNORECASE,
+)
+# letters glued to a figure this long are a typo or a run-together word ("24milllon"), not a unit ("24km", "11am",
+# "5.56mm", "10mph"): such a figure is not read, since its scale is unknown
+MIN_GLUED_WORD = 4
+_GLUED = re.compile(r"[A-Za-z]+")
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _COUNT_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _STOP_COUNT = frozenset(
@@ -227,6 +234,8 @@ _LABEL_BEFORE = re.compile(
     r"junction|tier)\s*$",
     re.IGNORECASE,
 )
+# a model or type name: "AK-47", "F-16", "AK 47" (tokenised text), never a count
+_MODEL_BEFORE = re.compile(r"(?:\b[A-Z]{2,3}[- ]|\b[A-Z]-)$")
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
 _SCORE_BEFORE = re.compile(r"\d\s*[-–]\s*$")
 _SCORE_AFTER = re.compile(r"^\s*[-–]\s*\d")
@@ -248,6 +257,7 @@ def _is_label(text: str, start: int, end: int, core: str) -> bool:
         _CLOCK_BEFORE.search(before)
         or _CLOCK_AFTER.match(after)
         or _LABEL_BEFORE.search(before)
+        or _MODEL_BEFORE.search(before)
         or _ORDINAL_AFTER.match(after)
         or _SCORE_BEFORE.search(before)
         or _SCORE_AFTER.match(after)
@@ -267,6 +277,13 @@ _TIMES_AFTER = re.compile(r"^\s*[-–]\s*times?\b", re.IGNORECASE)
 _PART_AFTER = re.compile(
     r"^\s+(?:of|out of|among)\s+(?:the|their|its|his|her|our|those|these|them|all|\d)", re.IGNORECASE
 )
+# "his first three seasons", "the next seven years", "a fifth straight 30-homer season": a figure placed in a
+# series (first, last, next, ordinal, straight) measures a stretch or a kind, not the whole that a plain figure counts
+_SPAN_BEFORE = re.compile(
+    r"\b(?:first|last|past|next|previous|final|opening|coming|straight|consecutive|successive|second|third|fourth|"
+    r"fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s*$",
+    re.IGNORECASE,
+)
 _MORE_BEFORE = re.compile(r"\b(?:another|further|additional|an extra|extra)\s*$", re.IGNORECASE)
 _MORE_AFTER = re.compile(r"^\s+(?:more|other|further|additional|extra|new)\b", re.IGNORECASE)
 _RATE_AFTER = re.compile(
@@ -278,7 +295,7 @@ _RATE_AFTER = re.compile(
 
 def number_role(text: str, start: int, end: int) -> tuple[str, str | None]:
     """The role of the figure at ``text[start:end]`` and, for an age, whose: ("age", "paterson"), ("part", None),
-    ("more", None), ("rate", None), ("ago", None) or ("count", None)."""
+    ("more", None), ("rate", None), ("ago", None), ("span", None) or ("count", None)."""
     before = text[max(0, start - 60) : start]
     after = text[end : end + 60]
     if _AGE_AFTER.match(after) or _AGED_BEFORE.search(before):
@@ -292,6 +309,8 @@ def number_role(text: str, start: int, end: int) -> tuple[str, str | None]:
         return "times", None  # "a five-time All-Star": honours of different kinds, not one count
     if _PART_AFTER.match(after):
         return "part", None
+    if _SPAN_BEFORE.search(before):
+        return "span", None
     if _RATE_AFTER.match(after):
         return "rate", None
     if _MORE_BEFORE.search(before) or _MORE_AFTER.match(after):
@@ -326,9 +345,16 @@ def find_numbers(
             continue
         if _is_label(text, m.start(), m.end(), core):
             continue
+        glued = _GLUED.match(text, m.end())
+        if glued and len(glued.group(0)) >= MIN_GLUED_WORD and not m.group("half"):
+            continue
         q = parse_quantity(m.group("hedge"), core)
         if q is None:
             continue
+        if m.group("half"):  # "four and a half years": 4.5, not 4 and a separate "half"
+            q = Quantity(
+                q.low + 0.5 if q.low is not None else None, q.high + 0.5 if q.high is not None else None, q.percent
+            )
         if core.lower() == "some" or (
             (m.group("hedge") or "").lower() == "some" and not re.search(r"\d|" + _NUMWORD, core, re.I)
         ):

@@ -14,8 +14,10 @@ from storytrace.claims.numbers import number_role
 from storytrace.crosscheck.align import ClaimItem
 from storytrace.crosscheck.context import StoryContext, first_sentence
 from storytrace.crosscheck.text import (
+    REPORTING,
     content_words,
     counted_thing,
+    future_cues,
     is_negated_text,
     numbers_compatible,
     overlap,
@@ -152,30 +154,58 @@ def same_quantity(a: str | None, b: str | None) -> bool:
     return sa <= sb or sb <= sa
 
 
-_CLAUSE_BREAK = re.compile(r"[;:,]|\s[-–—]\s|\b(?:but|while|whereas|although|who|which)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[;:,]|\s[-–—]\s|\b(?:but|while|whereas|although|who|which|and)\b", re.IGNORECASE)
+_NEGATION_CUE = re.compile(
+    r"\b(?:not|never|no|nobody|nothing|none|neither|nor|cannot|nowhere|no longer|denied|denies|refused|failed)\b|"
+    r"n['’]t\b",
+    re.IGNORECASE,
+)
+# words that deny without a "not": a claim carrying one states a denial of its own ("lived there without any
+# problems" / "never had any problem", "the decision to reject the proposal to regulate" / "the decision not to
+# regulate"), so it is no plain assertion to set against a negated claim
+_IMPLICIT_NEGATION = re.compile(
+    r"\b(?:without|lack(?:s|ed|ing)?|free of|absence of|reject(?:s|ed|ing)?|refus(?:e|es|ed|ing)|"
+    r"declin(?:e|es|ed|ing)|fail(?:s|ed|ing)?|den(?:y|ies|ied|ying)|unable)\b",
+    re.IGNORECASE,
+)
+# how many content words right after the negation are what it denies ("don't work too hard": work, hard); the
+# other claim must state all of them, or it asserts something else ("work at the correct intensity")
+NEGATION_SCOPE_WORDS = 2
+# the negated clause's words that the other claim must state for the two to be about one proposition
+NEGATED_CLAUSE_SHARED = 0.75
+
+
+def _clause_stems(text: str) -> list[tuple[str, set[str]]]:
+    return [(c, {stem(w) for w in content_words(c)}) for c in _CLAUSE_BREAK.split(text) if c and c.strip()]
 
 
 def _negated_clauses_contradict(neg: ClaimItem, pos: ClaimItem) -> bool:
     """Negation conflicts only on the same proposition: a negated clause of one claim whose words the other states,
     while the negated claim does not itself assert the other's statement in another clause ("That is not the aim;
     safety is the aim" agrees with "Safety is the aim"), and not a negation tucked into an aside the other lacks
-    ("Drummond, who had pleaded not guilty, was jailed")."""
-    clauses = [c for c in _CLAUSE_BREAK.split(neg.text) if c and c.strip()]
-    positive = {stem(w) for c in clauses if not is_negated_text(c) for w in content_words(c)}
+    ("Drummond, who had pleaded not guilty, was jailed"). What the negation denies (the words right after it) must
+    be what the other states, and the other must not deny it too, in the same words or without a "not"."""
+    clauses = _clause_stems(neg.text)
+    positive = {s for c, stems in clauses if not is_negated_text(c) for s in stems}
     pos_stems = {stem(w) for w in content_words(pos.text)}
     if pos_stems and pos_stems <= positive:
         return False
-    for c in clauses:
+    if _IMPLICIT_NEGATION.search(pos.text):
+        return False
+    pos_negated = [stems for c, stems in _clause_stems(pos.text) if is_negated_text(c)]
+    for c, stems in clauses:
         if not is_negated_text(c):
             continue
-        stems = {stem(w) for w in content_words(c)}
-        if stems and overlap(stems, pos_stems) >= NEGATED_CLAUSE_SHARED and len(stems & pos_stems) >= 1:
-            return True
+        if not (stems and overlap(stems, pos_stems) >= NEGATED_CLAUSE_SHARED and len(stems & pos_stems) >= 1):
+            continue
+        cue = _NEGATION_CUE.search(c)
+        scope = [stem(w) for w in content_words(c[cue.end() :])][:NEGATION_SCOPE_WORDS] if cue else []
+        if scope and not set(scope) <= pos_stems:
+            continue  # the negation denies something the other does not state
+        if any(overlap(stems, other) >= NEGATED_CLAUSE_SHARED for other in pos_negated):
+            continue  # both deny it ("the defence was not open to him" in both)
+        return True
     return False
-
-
-# the negated clause's words that the other claim must state for the two to be about one proposition
-NEGATED_CLAUSE_SHARED = 0.75
 
 
 def disagreements(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[Disagreement]:
@@ -214,8 +244,144 @@ def _overtaken(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> bool:
         day = date.fromisoformat(published[:10])
     except ValueError:
         return False
-    spans = [s for s in (_date_span(d) for d in fut.dates) if s is not None]
+    # the date must be the one the future wording looks to ("will reopen next week"), not the day something was
+    # said ("On Thursday, Biden announced that businesses will soon need ..."); "would have been 15 on Tuesday" is
+    # counterfactual, not future
+    cues = future_cues(fut.text)
+    if not cues:
+        return False
+    ahead = [d for d in fut.dates if fut.text.find(d.text) >= cues[0]]
+    spans = [s for s in (_date_span(d) for d in ahead) if s is not None]
     return bool(spans) and all(s[0] > day for s in spans)
+
+
+# A figure's label names what it counts; the last content word is the counted noun ("young hopefuls" -> hopefuls).
+_MONEY_BEFORE = re.compile(r"[£$€¥]\s*$")
+_MONEY_AFTER = re.compile(r"^\s*(?:pounds?|dollars?|euros?|pence|cents?|yen|rupees?)\b", re.IGNORECASE)
+_PERCENT = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
+# time and distance units: a story states many spans and distances ("11 seasons in Philadelphia", "four seasons as
+# coach"), so two of them are one measure only when the words around them say so as well
+_MEASURE_UNITS = frozenset(
+    stem(w)
+    for w in [
+        "years",
+        "seasons",
+        "months",
+        "weeks",
+        "days",
+        "nights",
+        "hours",
+        "minutes",
+        "decades",
+        "terms",
+        "miles",
+        "kilometres",
+        "kilometers",
+        "km",
+        "metres",
+        "meters",
+        "feet",
+        "yards",
+    ]
+)
+# what ends the stretch of words around a figure that says what it measures: punctuation, and the conjunctions that
+# start another statement ("stayed for seven seasons until the Trail Blazers hired him")
+_FIGURE_CLAUSE_BREAK = re.compile(
+    r"[;:,()]|\s[-–—_]\s|\b(?:and|but|while|whereas|although|who|which|after|before|when|until|since|because|"
+    r"then)\b",
+    re.IGNORECASE,
+)
+# two articles published this many days apart or more report figures of different weeks: a running count
+# ("averaging 137,000 new daily cases as of September 6" / "now averaging roughly 114,000", three weeks later) moves
+# on. A week, because a finished event's figure is still set against a report two days later (the example corpus's
+# "17 firefighters" on May 8 / "12 firefighters" on May 10), and running counts drift from one week to the next
+MAX_FIGURE_DAYS_APART = 7
+_HEDGE_WORDS = re.compile(
+    r"^(?:more than|over|at least|upwards of|in excess of|fewer than|less than|under|up to|as many as|as much as|"
+    r"about|around|roughly|approximately|some|nearly|almost|close to|an estimated|just over|just under|well over)\s+",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Figure:
+    """One figure of a claim with what the comparison needs: what it counts, its role, its form and its words."""
+
+    n: NumberMention
+    label: str | None
+    role: tuple[str, str | None]
+    money: bool
+    percent: bool
+    in_list: bool  # an item of an enumeration ("12 AK-47s, three rifles, two grenades")
+    context: set[str]  # content stems of the clause around the figure, the label and figures left out
+    core: str  # the figure as written without its hedge ("more than 55" -> "55")
+
+
+def _label_stems(label: str | None) -> list[str]:
+    return [stem(w) for w in content_words(label or "") if not w[0].isdigit() and w != "%"]
+
+
+def _figure(ctx: StoryContext, item: ClaimItem, n: NumberMention, others: list[NumberMention]) -> _Figure:
+    label = _counted(ctx, item, n)
+    role = _role(ctx, item, n)
+    where = _located(ctx, item, n)
+    money = percent = in_list = False
+    context: set[str] = set()
+    if where is not None:
+        text, start, end = where
+        money = bool(_MONEY_BEFORE.search(text[max(0, start - 3) : start]) or n.text.startswith("$"))
+        money = money or bool(_MONEY_AFTER.match(text[end : end + 12]))
+        percent = bool(_PERCENT.search(n.text) or (label or "").startswith("%"))
+        # the clause around the figure: back to the previous break, on to the next one
+        left = text[max(0, start - 120) : start]
+        breaks = list(_FIGURE_CLAUSE_BREAK.finditer(left))
+        lo = start - len(left) + (breaks[-1].end() if breaks else 0)
+        right = text[end : end + 120]
+        nxt = _FIGURE_CLAUSE_BREAK.search(right)
+        hi = end + (nxt.start() if nxt else len(right))
+        label_stems = set(_label_stems(label))
+        context = {stem(w) for w in content_words(text[lo:start] + " " + text[end:hi]) if not w[0].isdigit()}
+        context -= label_stems | {stem(w) for w in REPORTING}
+        # another figure in the same comma-separated run of the sentence: the figure is an item of a list
+        sent_lo = max(0, start - 80)
+        near = [m for m in others if m is not n and abs(m.start - start) < 80 and m.start >= sent_lo]
+        in_list = any("," in text[min(m.end, end) : max(m.start, start)] for m in near)
+    core = _HEDGE_WORDS.sub("", n.text.strip()).lower()
+    return _Figure(n, label, role, money, percent, in_list, context, core)
+
+
+def _same_kind(x: _Figure, y: _Figure) -> bool:
+    """Whether two figures can count one thing: the same role, both money or neither, both shares or neither, the
+    same counted noun, and for spans and distances words around them in common."""
+    if x.role[0] != y.role[0] or x.role[0] in ("times", "span"):
+        return False
+    if x.role[0] == "age":  # an age is compared with the same person's age only
+        return x.role[1] is not None and x.role[1] == y.role[1]
+    if x.money != y.money or x.percent != y.percent:
+        return False
+    if not same_quantity(x.label, y.label):
+        return False
+    lx, ly = _label_stems(x.label), _label_stems(y.label)
+    if lx[-1] != ly[-1]:
+        return False  # "two Yemeni fishing boats" and "11 Yemeni [pirates]" count different things
+    if (x.in_list or y.in_list) and set(lx) != set(ly):
+        # in a list, a plain item is the rest of its kind: "12 AK-47s, three rifles" means three other rifles
+        return False
+    # a span or distance: the words around both figures must share something besides the unit
+    return lx[-1] not in _MEASURE_UNITS or bool(x.context & y.context)
+
+
+def _fits(x: _Figure, y: _Figure) -> bool:
+    """Whether figure ``x`` can be true beside ``y`` of the same kind: compatible values, or a narrower label whose
+    count is within the broader one ("seven AK-47 assault rifles" among "nine assault rifles")."""
+    if numbers_compatible(x.n, y.n):
+        return True
+    lx, ly = set(_label_stems(x.label)), set(_label_stems(y.label))
+    if lx != ly:
+        narrow, broad = (x, y) if lx > ly else (y, x)
+        if narrow.n.low is not None and broad.n.high is not None and narrow.n.low <= broad.n.high:
+            return True
+    return False
 
 
 def _number_disagreement(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[Disagreement]:
@@ -223,40 +389,58 @@ def _number_disagreement(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[
     # increment or a rate is not the count of the whole) that nothing on the other side fits ("about 60 firefighters
     # ... two firefighters" against "two firefighters" is no conflict); ranges and hedges go through
     # claims.numbers.compatible
-    ca = [(n, _counted(ctx, a, n), _role(ctx, a, n)) for n in a.numbers]
-    cb = [(n, _counted(ctx, b, n), _role(ctx, b, n)) for n in b.numbers]
+    if _days_between(ctx, a.article, b.article) >= MAX_FIGURE_DAYS_APART:
+        return []
+    ca = [_figure(ctx, a, n, a.numbers) for n in a.numbers]
+    cb = [_figure(ctx, b, n, b.numbers) for n in b.numbers]
 
-    def alike(x: tuple[str, str | None], tx: str | None, y: tuple[str, str | None], ty: str | None) -> bool:
-        if x[0] != y[0] or x[0] == "times":
-            return False
-        if x[0] == "age":  # an age is compared with the same person's age only
-            return x[1] is not None and x[1] == y[1]
-        return same_quantity(tx, ty)
-
-    def unmatched(xs: list, ys: list) -> list:
+    def unmatched(xs: list[_Figure], ys: list[_Figure]) -> list[_Figure]:
         return [
-            (n, t, r)
-            for n, t, r in xs
-            if any(alike(r, t, q, u) for _, u, q in ys)
-            and not any(alike(r, t, q, u) and numbers_compatible(n, m) for m, u, q in ys)
+            x for x in xs if any(_same_kind(x, y) for y in ys) and not any(_same_kind(x, y) and _fits(x, y) for y in ys)
         ]
 
     ua, ub = unmatched(ca, cb), unmatched(cb, ca)
-    values_a = {n.low for n in a.numbers} | {n.high for n in a.numbers}
-    values_b = {n.low for n in b.numbers} | {n.high for n in b.numbers}
-    # a figure the other claim also states, for whatever it counts there ("two of them"), is no accusation
+    # a figure the other claim also states, for whatever it counts there and however hedged ("two of them", "over
+    # eight years" beside "eight years", "more than 55" beside "55"), is no accusation
+    written_a = {f.core for f in ca} | {v for f in ca for v in (f.n.low, f.n.high)}
+    written_b = {f.core for f in cb} | {v for f in cb for v in (f.n.low, f.n.high)}
+    # two files of one outlet's story are versions of it, not two accounts: a count that changes between them is an
+    # update or the outlet's own correction; only a person's age cannot change between files of one day
+    same_outlet = _same_outlet(ctx, a.article, b.article)
     pair = next(
         (
-            (na, ta, nb)
-            for na, ta, ra in ua
-            for nb, tb, rb in ub
-            if alike(ra, ta, rb, tb) and nb.low not in values_a and na.low not in values_b
+            (x, y)
+            for x in ua
+            for y in ub
+            if _same_kind(x, y)
+            and y.n.low not in written_a
+            and x.n.low not in written_b
+            and y.core not in written_a
+            and x.core not in written_b
+            and (not same_outlet or x.role[0] == "age")
         ),
         None,
     )
     if pair is None:
         return []
-    return [Disagreement("number", "high", f"“{pair[0].text}” vs “{pair[2].text}” {pair[1] or ''}".rstrip())]
+    x, y = pair
+    return [Disagreement("number", "high", f"“{x.n.text}” vs “{y.n.text}” {x.label or ''}".rstrip())]
+
+
+def _same_outlet(ctx: StoryContext, a: str, b: str) -> bool:
+    oa, ob = ctx.articles[a].outlet, ctx.articles[b].outlet
+    return bool(oa and ob and oa.strip().lower() == ob.strip().lower())
+
+
+def _days_between(ctx: StoryContext, a: str, b: str) -> int:
+    """Days between two articles' publication dates; 0 when either is not known to the day."""
+    pa, pb = ctx.published(a), ctx.published(b)
+    if not pa or not pb or len(pa) < 10 or len(pb) < 10:
+        return 0
+    try:
+        return abs((date.fromisoformat(pa[:10]) - date.fromisoformat(pb[:10])).days)
+    except ValueError:
+        return 0
 
 
 def _date_disagreement(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[Disagreement]:
@@ -273,6 +457,8 @@ def _date_disagreement(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[Di
         return []
     if _ONGOING.search(a.text) or _ONGOING.search(b.text):
         return []
+    if not _same_dated_event(a, x, b, y):
+        return []
     # "yesterday" in an article with no publication date was resolved against nothing the reader can check
     if (_deictic(x) and not ctx.published(a.article)) or (_deictic(y) and not ctx.published(b.article)):
         return []
@@ -283,6 +469,40 @@ def _date_disagreement(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[Di
     if _weekday_names(x.text) & _weekday_names(y.text):
         return []
     return [Disagreement("date", "high", f"“{x.text}” ({x.value}) vs “{y.text}” ({y.value})")]
+
+
+# what sets off an aside from the statement a date belongs to: a relative clause, brackets, dashes, a semicolon
+_ASIDE_BREAK = re.compile(r"\b(?:who|which|whose|whom)\b|[();]|\s[-–—]\s", re.IGNORECASE)
+
+
+def _dated_clause(item: ClaimItem, d: DateMention) -> set[str]:
+    """Content stems of the part of the claim that carries the date, asides left out ("Biden released a statement
+    Wednesday ..." without "which had already passed through the House"); a participle clause after a comma
+    ("broke out on Monday night, destroying a warehouse") belongs to the same statement."""
+    at = item.text.find(d.text)
+    pos = 0
+    for part in _ASIDE_BREAK.split(item.text):
+        begin = item.text.find(part, pos)
+        pos = begin + len(part)
+        if at < 0 or begin <= at < pos:
+            return {stem(w) for w in content_words(part)}
+    return {stem(w) for w in content_words(item.text)}
+
+
+def _verb(item: ClaimItem) -> str | None:
+    action = (item.claim.action or "").split()
+    return stem(action[0]) if action else None
+
+
+def _same_dated_event(a: ClaimItem, da: DateMention, b: ClaimItem, db: DateMention) -> bool:
+    """Two dates date one event when the claims state the same action, or one's action is said in the clause that
+    carries the other's date ("foiled a pirate attack on Friday" / "on Thursday intercepted three boats ... and
+    foiled an attack"); "resigned Thursday" and "was appointed in July" date two events. Claims made without a parse
+    carry no action: then the shared words alone decide."""
+    va, vb = _verb(a), _verb(b)
+    if va is None or vb is None or va == vb:
+        return True
+    return va in _dated_clause(b, db) or vb in _dated_clause(a, da)
 
 
 def side(ctx: StoryContext, item: ClaimItem) -> ConflictSide:

@@ -38,6 +38,22 @@ _DURATION = re.compile(
 )
 
 
+# a part that opens with a time preposition continues a time phrase rather than stating a second event ("carrying
+# the ceremony shortly after 9/11 and then after Hurricane Katrina": both times are after something)
+_TIME_PREPOSITION = re.compile(r"^(?:after|before|since|until|till|following|during|in|on|at|by)\b", re.IGNORECASE)
+
+
+def _is_event(part: str) -> bool:
+    return not _TIME_PREPOSITION.match(part.strip())
+
+
+def _inside_aside(before: str) -> bool:
+    """Whether the cue sits inside a parenthesis or between dashes ("a week into the trial - more than two years
+    after the murder - that a witness came forward"): the aside dates something, it orders nothing."""
+    dashes = len(re.findall(r"\s[-–—]\s", before))
+    return dashes % 2 == 1 or before.count("(") > before.count(")")
+
+
 @dataclass
 class StatedOrder:
     article: str
@@ -59,7 +75,7 @@ def stated_orders(ctx: StoryContext) -> list[StatedOrder]:
                 m = pat.match(text)
                 if m:
                     x, y = m.group(1), m.group(2)
-                    if _DURATION.match(y.strip()):
+                    if _DURATION.match(y.strip()) or not _is_event(y) or _inside_aside(x):
                         continue
                     out.append(StatedOrder(a, i, art.sentence_text(i), x if first_is_1 else y, y if first_is_1 else x))
                     break

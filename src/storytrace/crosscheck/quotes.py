@@ -1,9 +1,9 @@
 """Quote fidelity: how each quote compares with the other versions of it in the story.
 
 The core is :func:`compare_quote`, a word-level diff between two versions of a quote that calls the difference
-``same`` (only punctuation or case), ``close`` (an elision, or up to two function words) or ``altered`` (a content
-word changed, inserted or deleted, or a negation). Contractions are expanded first, so "don't" and "do not" are the
-same words. :func:`quote_fidelity` then places every quote of a story: ``verbatim`` when another independent source
+``same`` (only punctuation or case, or a sentence cut short at its end), ``close`` (an elision, small words, a
+typo, a pronoun for its noun, a phrase left out) or ``altered`` (a content word or a modal verb changed, inserted
+or deleted, or a negation). Contractions are expanded first, so "don't" and "do not" are the same words. :func:`quote_fidelity` then places every quote of a story: ``verbatim`` when another independent source
 group carries the same words, ``close``, ``altered`` against a source or earlier version by the same speaker,
 ``unattested`` when a derived article quotes words its sources never had (nor any other article), else
 ``single_source``.
@@ -34,7 +34,6 @@ _CONTRACTIONS = [
     (re.compile(r"['’]m\b", re.I), " am"),
     (re.compile(r"['’]d\b", re.I), " would"),
 ]
-MAX_FUNCTION_CHANGES = 2  # "a word or two that keep the meaning"
 MATCH_MIN_SIM = 0.5
 MIN_FRAGMENT_CUT = 3  # words cut at an edge for a shorter quote to count as a fragment of the longer one  # word-sequence similarity for two quotes to be versions of one another
 
@@ -128,12 +127,13 @@ def _sentence_alike(a: list[str], b: list[str]) -> float:
     return max(sm.ratio(), contain if contain >= SENTENCE_MATCH_CONTAIN and min(len(a), len(b)) >= 3 else 0.0)
 
 
-def _matched_parts(this_text: str, other_text: str) -> tuple[list[str], list[str], bool]:
-    """The sentences both renderings quote, in order, joined; and whether either quotes sentences the other lacks.
-    A quote of one sentence is compared whole (a single sentence cannot be another sentence of the same speech)."""
+def _matched_parts(this_text: str, other_text: str) -> tuple[list[tuple[list[str], list[str]]], bool]:
+    """The sentences both renderings quote, in order, as (this, other) pairs; and whether either quotes sentences
+    the other lacks. A quote of one sentence is compared whole (a single sentence cannot be another sentence of the
+    same speech)."""
     ts, os_ = _sentences(this_text), _sentences(other_text)
     if len(ts) <= 1 and len(os_) <= 1:
-        return normalise(this_text), normalise(other_text), False
+        return [(normalise(this_text), normalise(other_text))], False
     tn, on = [normalise(t) for t in ts], [normalise(o) for o in os_]
     pairs: list[tuple[int, int]] = []
     used: set[int] = set()
@@ -146,31 +146,85 @@ def _matched_parts(this_text: str, other_text: str) -> tuple[list[str], list[str
             pairs.append((i, best[1]))
             used.add(best[1])
     if not pairs:
-        return normalise(this_text), normalise(other_text), False
+        return [(normalise(this_text), normalise(other_text))], False
     extra = len(pairs) < max(len(tn), len(on))
-    this = [w for i, _ in pairs for w in tn[i]]
-    other = [w for _, j in pairs for w in on[j]]
-    return this, other, extra
+    return [(tn[i], on[j]) for i, j in pairs], extra
+
+
+# Pronouns a rendering may put for the noun they stand for ("told them" / "told colleagues", "he" / "the defendant")
+_PRONOUNS = frozenset({"he", "she", "they", "them", "him", "her", "his", "their", "it", "its", "we", "us"})
+# the longest noun phrase a pronoun stands for in such a swap ("the defendant", "the chief constable")
+MAX_PRONOUN_PHRASE = 3
+# Letter-sequence similarity above which two words are one word mistyped ("mrmandelson"/"mandelson" 0.90,
+# "goverment"/"government" 0.95); "affect"/"effect" (0.83) and "austrian"/"australian" (0.82) are different words
+TYPO_RATIO = 0.85
+MIN_TYPO_WORD = 5  # shorter words differ by a letter too often for a typo to be told from another word
+# a prefix that turns a word into its opposite: "possible"/"impossible" is a change, never a typo
+_NEGATING_PREFIX = re.compile(r"^(?:un|in|im|il|ir|non|dis|mis)")
+# modal verbs are function words, but "can" / "must" / "will" / "may" change what was said
+_MODALS = frozenset({"can", "could", "may", "might", "must", "shall", "should", "will", "would"})
+# words that open a phrase a rendering may leave out without an elision mark ("any other constituency [in this
+# country]", "the store area [where the produce is kept]"): a cut of such a phrase is an unmarked elision
+_PHRASE_OPENERS = frozenset(
+    "in on at of for with by from to into about over under after before during where which who when while as".split()  # noqa: SIM905
+)
+MIN_PHRASE_CUT = 2  # a single content word left out is a change ("[badly] damaged"), a phrase is a cut
+
+
+def _typo(old: list[str], new: list[str]) -> bool:
+    """The same words but for spacing ("it self"/"itself", "acts like"/"actslike") or one mistyped word."""
+    if "".join(old) == "".join(new):
+        return True
+    if len(old) != 1 or len(new) != 1:
+        return False
+    a, b = old[0], new[0]
+    if min(len(a), len(b)) < MIN_TYPO_WORD or not (a.isalpha() and b.isalpha()):
+        return False
+    for x, y in ((a, b), (b, a)):
+        if y.endswith(x) and _NEGATING_PREFIX.match(y[: len(y) - len(x)] or "-"):
+            return False
+    return difflib.SequenceMatcher(a=a, b=b).ratio() >= TYPO_RATIO
+
+
+def _pronoun_for_noun(old: list[str], new: list[str]) -> bool:
+    for x, y in ((old, new), (new, old)):
+        if x and all(w in _PRONOUNS for w in x) and 0 < len(y) <= MAX_PRONOUN_PHRASE and len(x) == 1:
+            return True
+    return False
+
+
+def _trim_edges(ops: list[tuple[str, list[str], list[str]]]) -> list[tuple[str, list[str], list[str]]]:
+    """A partial quote of a sentence: words only in the longer version at either end are not changes, unless what
+    is cut is a negation, or a cut at the start is only a word or two, or the shorter version stops on a small word
+    ("we will win" -> "we will" is a change); a sentence cut short at its end ("does not detect [glass]", "a
+    front-bench spokesman [in the House of Commons]") is a truncation."""
+    if ops and ops[0][0] == "delete" and len(ops[0][1]) >= MIN_FRAGMENT_CUT and not any(map(is_negation, ops[0][1])):
+        ops = ops[1:]
+    if ops and ops[-1][0] == "delete" and not any(map(is_negation, ops[-1][1])):
+        kept = [w for tag, _old, new in ops[:-1] for w in new if tag in ("equal", "replace", "insert")]
+        if kept and (kept[-1] == ELISION or not is_function_word(kept[-1])):
+            ops = ops[:-1]
+    return ops
 
 
 def compare_quote(this_text: str, other_text: str) -> Comparison:
     """Classify how ``this_text`` differs from ``other_text`` (the reference version)."""
-    this, other, other_sentences = _matched_parts(this_text, other_text)
-    this = [spelling(w) for w in this if w not in QUOTE_FILLERS]
-    other = [spelling(w) for w in other if w not in QUOTE_FILLERS]
-    ops = _diff_ops(this, other)
-    # a partial quote of a longer statement: words only in the longer version at either end are not changes,
-    # unless what is cut is a negation (cutting "not" off the end changes the meaning) or only a word or two (a
-    # fragment quote takes a phrase; "we will win" -> "we will" is a change)
-    if ops and ops[0][0] == "delete" and len(ops[0][1]) >= MIN_FRAGMENT_CUT and not any(map(is_negation, ops[0][1])):
-        ops = ops[1:]
-    if ops and ops[-1][0] == "delete" and len(ops[-1][1]) >= MIN_FRAGMENT_CUT and not any(map(is_negation, ops[-1][1])):
-        ops = ops[:-1]
+    parts, other_sentences = _matched_parts(this_text, other_text)
+    ops: list[tuple[str, list[str], list[str]]] = []
+    this_all: list[str] = []
+    other_all: list[str] = []
+    for this_s, other_s in parts:
+        this_w = [spelling(w) for w in this_s if w not in QUOTE_FILLERS]
+        other_w = [spelling(w) for w in other_s if w not in QUOTE_FILLERS]
+        this_all += this_w
+        other_all += other_w
+        ops += _trim_edges(_diff_ops(this_w, other_w))
     diff: list[DiffOp] = []
     function_changes = 0
     content: list[str] = []
     negation = False
     elided = False
+    minor = False  # a typo, a pronoun for its noun, an unmarked cut of a phrase
     for tag, old, new in ops:
         if tag == "equal":
             diff.append(DiffOp(op="=", text=" ".join(old)))
@@ -195,20 +249,30 @@ def compare_quote(this_text: str, other_text: str) -> Comparison:
         if tag == "replace" and len(o) == len(n) and all(_inflection(a, b) for a, b in zip(o, n, strict=True)):
             function_changes += len(o)  # "ship"/"ships": an inflection, not a new word
             continue
+        if tag == "replace" and (_typo(o, n) or _pronoun_for_noun(o, n)):
+            minor = True
+            continue
+        if tag == "delete" and len(o) >= MIN_PHRASE_CUT and o[0] in _PHRASE_OPENERS:
+            minor = True  # a phrase left out without a mark: an elision, not a change of words
+            continue
         for w in o + n:
-            if is_function_word(w):
+            if is_function_word(w) and w not in _MODALS:
                 function_changes += 1
             else:
                 content.append(w)
-    sim = difflib.SequenceMatcher(a=[w for w in other if w != ELISION], b=[w for w in this if w != ELISION]).ratio()
+    sim = difflib.SequenceMatcher(
+        a=[w for w in other_all if w != ELISION], b=[w for w in this_all if w != ELISION]
+    ).ratio()
     if negation:
         return Comparison("altered", sim, diff, "a negation was added or removed")
     if content:
         return Comparison("altered", sim, diff, f"content words differ: {', '.join(dict.fromkeys(content))}")
-    if function_changes > MAX_FUNCTION_CHANGES:
-        return Comparison("altered", sim, diff, f"{function_changes} small words differ")
+    # small words alone ("with that" / "with it", "this is about"), a typo, a pronoun or an unmarked cut keep what
+    # was said: close, however many
     if function_changes:
         return Comparison("close", sim, diff, f"{function_changes} small word(s) differ")
+    if minor:
+        return Comparison("close", sim, diff, "a typo, a pronoun for its noun, or a phrase left out")
     if elided:
         return Comparison("close", sim, diff, "words left out, marked by an ellipsis")
     if other_sentences:

@@ -84,6 +84,14 @@ def is_future_text(text: str) -> bool:
     return bool(_FUTURE_RE.search(text))
 
 
+_COUNTERFACTUAL = re.compile(r"\s+(?:not\s+)?have\b", re.IGNORECASE)
+
+
+def future_cues(text: str) -> list[int]:
+    """Where the text looks ahead ("will", "is expected to", "next week"); "would have been" is counterfactual."""
+    return [m.start() for m in _FUTURE_RE.finditer(text) if not _COUNTERFACTUAL.match(text, m.end())]
+
+
 def number_range(n: NumberMention, slack: float = 0.0) -> tuple[float, float]:
     """The interval a mention allows; ``slack`` widens exact figures written with "about"/"nearly"/"some"."""
     low = n.low if n.low is not None else float("-inf")
