@@ -90,7 +90,9 @@ def _compare(
     source, derived, side = (a, b, b_from_a) if verdict.source_first else (b, a, a_from_b)
     if side.kind is None:
         # The credit or wire names a source that is mostly contained in the other: the derived article took it
-        # whole and wrote more around it, a partial take of the source.
+        # whole and wrote more around it, a partial take of the source — when that take is a substantial part.
+        if side.features.explained < options.partial_explained:
+            return None
         side = _Side(side.alignment, side.features, "partial")
         reasons = [*reasons, "the source's text is mostly inside the derived article, which adds its own"]
     return _entry(source, derived, side, "decided", reasons)
