@@ -250,3 +250,36 @@ def test_threat_is_not_given_to_its_target():
         'Mayor Lena Ostrova threatened the contractor Dario Pell with a lawsuit. "We will see you in court," she wrote.'
     )
     assert only(facts(text), "see you in court").speaker == "Lena Ostrova"
+
+
+def test_partial_quote_company_is_the_organisation_named_before():
+    f = facts(
+        "Meridian Telecom said on Tuesday that it had contained the attack on its billing servers.\n\n"
+        "The company said there was “no evidence that customer data was compromised” in the breach."
+    )
+    q = only(f, "no evidence")
+    assert q.partial and q.speaker == "Meridian Telecom"
+
+
+def test_acronym_speaker_is_the_organisation_spelled_out():
+    f = facts(
+        "The International Energy Agency published its annual outlook on Monday.\n\n"
+        "“Demand for oil will peak before the end of this decade,” the IEA said."
+    )
+    assert only(f, "Demand for oil").speaker == "International Energy Agency"
+
+
+def test_partial_quote_takes_the_verb_it_hangs_from():
+    f = facts(
+        "Judge Alan Pryce told Martin Keogh that, even though he had admitted the offence, he would normally have "
+        "been sent to prison “for a very long time” for a robbery of this kind."
+    )
+    assert only(f, "for a very long time").speaker == "Alan Pryce"
+
+
+def test_quote_after_a_sentence_about_its_speaker():
+    f = facts(
+        "In a letter to staff, Health Secretary Mira Okafor said the department would review waiting times.\n\n"
+        "“Our hospitals can do better than this, and they will.”"
+    )
+    assert only(f, "Our hospitals").speaker == "Mira Okafor"

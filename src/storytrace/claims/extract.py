@@ -95,6 +95,8 @@ def _speaker_name(ents: ArticleEntities, doc: Doc, head: Token | None, quoted: S
             return next(iter(full))
     phrase = speaker_phrase(doc, head)
     text = phrase.text.strip()
+    if head.ent_type_ == "ORG":
+        text = ents.full_name(text)
     return text or None
 
 
@@ -104,15 +106,10 @@ def _quotes(article: Article, doc: Doc, ents: ArticleEntities, found: list[Found
     for q in found:
         head = doc[q.speaker_head] if q.speaker_head is not None else None
         cue = q.cue
-        if q.partial:
+        if q.partial and q.cue is None:
             # a partial quote is kept only when its sentence attributes it: 'Ruiz called the fire “a disaster”'
-            verb = _speech_verb_before(doc, q.outer[0])
-            if verb is None:
-                continue
-            head = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if head is None:
-                continue
-            cue = verb.text
+            # (find_quotes then gives the speech verb as its cue and its subject, resolved, as its speaker)
+            continue
         text = (
             "\n\n".join(article.text[a:b] for a, b in q.pieces) if len(q.pieces) > 1 else article.text[q.start : q.end]
         )
@@ -133,17 +130,6 @@ def _quotes(article: Article, doc: Doc, ents: ArticleEntities, found: list[Found
             )
         )
     return out
-
-
-def _speech_verb_before(doc: Doc, char: int) -> Token | None:
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    if span is None:
-        return None
-    sent = span[0].sent
-    for t in reversed(doc[sent.start : span[0].i]):
-        if t.lemma_.lower() in SPEECH_VERBS | {"call", "describe", "label"} and t.pos_ == "VERB":
-            return t
-    return None
 
 
 def _subject(root: Token) -> str | None:
@@ -203,7 +189,7 @@ def facts_for_doc(article: Article, doc: Doc) -> ArticleFacts:
     text = article.text
     sentences = article.sentences
     ents = article_entities(doc, sentences)
-    found = find_quotes(doc, text, sentences, article.paragraphs or None)
+    found = find_quotes(doc, text, sentences, article.paragraphs or None, ents)
     quotes = _quotes(article, doc, ents, found)
     quoted = [q.outer for q in found]
     anchor, anchor_kind = anchor_date(article.published, article.dateline, text)

@@ -621,12 +621,21 @@ def _only_punct(toks: list[Token]) -> bool:
 
 
 def find_quotes(
-    doc: Doc, text: str, sentences: Sequence[Span], paragraphs: Sequence[Span] | None = None
+    doc: Doc,
+    text: str,
+    sentences: Sequence[Span],
+    paragraphs: Sequence[Span] | None = None,
+    ents: ArticleEntities | None = None,
 ) -> list[FoundQuote]:
-    """Every quoted span in ``text`` (parsed as ``doc`` with the same sentence boundaries), in text order."""
+    """Every quoted span in ``text`` (parsed as ``doc`` with the same sentence boundaries), in text order.
+
+    ``ents``: the article's entities when the caller has them already (extraction does), so they are not built twice.
+    A partial quote gets a cue and a speaker only when a speech verb of its sentence attributes it."""
     if not paragraphs:
         paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     spans = _pair_marks(text, paragraphs, doc)
+    if ents is None:
+        ents = article_entities(doc, sentences)
     found: list[FoundQuote] = []
     for pieces, outer in spans:
         found.append(FoundQuote(pieces=pieces, outer=outer, partial=True))
@@ -718,6 +727,8 @@ def find_quotes(
         s0 = q.sentences[0]
         if s0 > 0 and sentences:
             subj = _closing_cue_subject(doc, sentences[s0 - 1], quoted)
+            if subj is None:
+                subj = _person_subject(doc, ents, sentences[s0 - 1], quoted)
             if subj is not None:
                 _set_speaker(q, subj)
                 continue
@@ -728,10 +739,18 @@ def find_quotes(
             head = _nearest_name(doc, q.outer[1], hi, q.outer[1], quoted)
         if head is not None:
             _set_speaker(q, head)
-    # the mention as written stays in speaker_span; speaker_head becomes the token that names the speaker
-    resolver = _Referents(doc, sentences, quoted)
+    # a partial quote: the subject of the speech verb that attributes it ('the company said there was “…”')
     for q in found:
-        if q.partial or q.speaker_head is None:
+        if q.partial:
+            verb = partial_cue(doc, q.outer[0])
+            subj = _partial_subject(verb) if verb is not None else None
+            if verb is not None and subj is not None and not _inside(subj.idx, quoted):
+                q.cue, q.cue_span = verb.text, (verb.idx, verb.idx + len(verb.text))
+                _set_speaker(q, subj)
+    # the mention as written stays in speaker_span; speaker_head becomes the token that names the speaker
+    resolver = _Referents(doc, sentences, quoted, ents)
+    for q in found:
+        if q.speaker_head is None:
             continue
         mention = doc[q.speaker_head]
         ref = resolver.referent(mention)
@@ -777,6 +796,37 @@ def _title_or_handle(text: str, q: FoundQuote) -> bool:
     return all(w[:1].isupper() or (k > 0 and _TITLE_SMALL_WORD.fullmatch(w)) for k, w in enumerate(alpha))
 
 
+# verbs that attribute a partial quote besides the speech verbs: 'called the blaze “a disaster”'
+_PARTIAL_CUES = SPEECH_VERBS | frozenset(["call", "describe", "label"])
+
+
+def partial_cue(doc: Doc, char: int) -> Token | None:
+    """The speech verb before the opening mark at ``char`` in its sentence that attributes a partial quote: the one
+    the quoted words hang from ('Judge X told Gorman that, though he had admitted it, he would have gone to prison
+    “for quite some time”': told, not admitted), else the nearest before the mark."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None:
+        return None
+    first = span[0]
+    sent = first.sent
+    inner = doc[first.i + 1] if first.i + 1 < sent.end else first
+    cands = [t for t in reversed(doc[sent.start : first.i]) if t.lemma_.lower() in _PARTIAL_CUES and t.pos_ == "VERB"]
+    governing = [t for t in cands if t in inner.ancestors]
+    return governing[0] if governing else (cands[0] if cands else None)
+
+
+def _partial_subject(verb: Token) -> Token | None:
+    """The verb's subject, or that of the verb it is joined to ('admitted it made a “tragic mistake”' has one;
+    'the company declined to comment but said …' takes the first verb's)."""
+    for v in (verb, verb.head):
+        subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return subj
+        if v.dep_ not in ("conj", "xcomp"):
+            break
+    return None
+
+
 def _closing_cue_subject(doc: Doc, sent: Span, quoted: Sequence[Span]) -> Token | None:
     """The subject of a speech verb that ends the sentence ('…,” she said.', '…, Ruiz told reporters.')."""
     toks = [t for t in _tokens(doc, sent[0], sent[1]) if not t.is_punct and not _inside(t.idx, quoted)]
@@ -786,6 +836,24 @@ def _closing_cue_subject(doc: Doc, sent: Span, quoted: Sequence[Span]) -> Token 
             if subj is not None and not _inside(subj.idx, quoted) and subj.i > toks[-6:][0].i - 4:
                 return subj
             return None
+    return None
+
+
+def _person_subject(doc: Doc, ents: ArticleEntities, sent: Span, quoted: Sequence[Span]) -> Token | None:
+    """The subject of the main clause of the sentence before a quote with no cue, when it is a person ('He has had a
+    very positive response to the site. “Fifty people signed up …”', 'In a memo, Secretary Mayorkas said the DHS
+    should …. “Our worksite enforcement …”'): the person the paragraph is about, over a name nearer the quote."""
+    toks = _tokens(doc, sent[0], sent[1])
+    roots = [t for t in toks if t.dep_ == "ROOT" and not _inside(t.idx, quoted)]
+    if len(roots) != 1:
+        return None
+    subj = next((c for c in roots[0].children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or _inside(subj.idx, quoted):
+        return None
+    if subj.lower_ in _GENDERED or subj.ent_type_ == "PERSON":
+        return subj
+    if subj.pos_ == "PROPN" and ents.name_for_token(doc, subj, quoted) in ents.people:
+        return subj
     return None
 
 
@@ -893,10 +961,12 @@ class _Referents:
     (a pronoun's antecedent, the name in apposition to a title, a relative pronoun's noun); None for a bare pronoun
     that refers to nobody the article names (no speaker is better than "he")."""
 
-    def __init__(self, doc: Doc, sentences: Sequence[Span], quoted: Sequence[Span]) -> None:
+    def __init__(
+        self, doc: Doc, sentences: Sequence[Span], quoted: Sequence[Span], ents: ArticleEntities | None = None
+    ) -> None:
         self.doc = doc
         self.quoted = quoted
-        self.ents: ArticleEntities = article_entities(doc, sentences)
+        self.ents: ArticleEntities = ents if ents is not None else article_entities(doc, sentences)
         self.sents = list(doc.sents)
 
     def named(self, tok: Token) -> bool:
@@ -966,6 +1036,9 @@ class _Referents:
         clause wins over a name in an object or a description ('Ahmed Best, who plays Jar Jar Binks, said …', 'Mayor
         Ostrova threatened Dario Pell …'), and the last such name over an earlier one."""
         si = next((k for k, s in enumerate(self.sents) if s.start <= pron.i < s.end), 0)
+        # 'Maycon de Mattos Batista, a financial analyst …, said …. “…,” he said': a name spaCy took for an
+        # organisation, as the subject of a speech verb, when no person is named in reach
+        mistagged: Token | None = None
         for k in range(si, max(-1, si - ANTECEDENT_SENTENCES), -1):
             sent = self.sents[k]
             people: list[tuple[tuple[int, int, int], Token]] = []
@@ -984,6 +1057,23 @@ class _Referents:
                     people.append((rank, root))
                 elif ent.label_ in ("ORG", "NORP") and rank[0] > 0:
                     others.append((rank, root))  # a name spaCy took for an organisation ('Lennie Stuart')
+                    if mistagged is None and gender and rank[0] == 2 and len(ent) >= 2 and _speech_verb(root.head):
+                        mistagged = root
+            for t in sent:
+                # 'but Thut said that the seller, who he described as …': a surname spaCy left untagged (or took for
+                # something else) that names a person of the article, as a subject before the pronoun
+                if (
+                    t.pos_ == "PROPN"
+                    and t.dep_ in _SUBJECT_DEPS
+                    and t.ent_type_ != "PERSON"
+                    and t.i < pron.i
+                    and not _inside(t.idx, self.quoted)
+                    and self.ents.name_for_token(self.doc, t, self.quoted) in self.ents.people
+                ):
+                    name = self.ents.name_for_token(self.doc, t, self.quoted)
+                    g = self.ents.people[name].gender if name else None
+                    if not g or g == gender or not gender:
+                        people.append(((self._role_rank(t), -_depth(t), t.i), t))
             if subject_only:
                 # a name spaCy left untagged, as the subject ('Ewan McGregor who plays … got a cheer')
                 for t in sent:
@@ -1000,7 +1090,7 @@ class _Referents:
                 if subject_only and best[0][0] < 2:
                     return None
                 return best[1]
-        return None
+        return mistagged
 
     @staticmethod
     def _role_rank(tok: Token) -> int:
