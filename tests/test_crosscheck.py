@@ -506,3 +506,159 @@ def test_compatible_is_symmetric(x, y):
 
     a, b = NumberMention("a", x[0], x[1]), NumberMention("b", y[0], y[1])
     assert compatible(a, b) == compatible(b, a)
+
+
+# ------------------------------------------------------------------ figures of one kind only (issue 9, dev labels)
+
+
+def _numbers_conflict(a: str, b: str, outlets=("A", "B"), published=("2024-05-08", "2024-05-08")) -> bool:
+    made = [
+        _real(make("a", a, outlets[0], published[0])),
+        _real(make("b", b, outlets[1], published[1])),
+    ]
+    f, _ = run(made)
+    return any(x.kind == "number" for x in f.conflicts)
+
+
+def test_money_is_not_a_count_of_the_same_thing():
+    assert not _numbers_conflict(
+        "The singer arrived wearing £2.5 million in diamonds at the premiere.",
+        "The singer arrived wearing a necklace with 40 diamonds at the premiere.",
+    )
+
+
+def test_a_narrower_count_within_a_broader_one_is_no_conflict():
+    assert not _numbers_conflict(
+        "Police seized seven hunting rifles and a boat from the smugglers.",
+        "Police seized nine rifles and a boat from the smugglers.",
+    )
+    # the narrower count above the broader one cannot hold
+    assert _numbers_conflict(
+        "Police seized twelve hunting rifles and a boat from the smugglers.",
+        "Police seized nine rifles and a boat from the smugglers.",
+    )
+
+
+def test_figures_must_count_the_same_noun():
+    assert not _numbers_conflict(
+        "Rebels seized two Norvish fishing boats off the coast, the agency said.",
+        "Of the rebels seized off the coast, 11 are Norvish, the agency said.",
+    )
+
+
+def test_spans_of_time_conflict_only_with_words_in_common():
+    assert not _numbers_conflict(
+        "Holt spent 11 seasons in Aldenport before he moved to coaching.",
+        "Holt was fired on Monday after nearly four seasons as coach of the Herons.",
+    )
+    assert _numbers_conflict(
+        "The couple had lived in Norvale for ten years before retiring to the coast.",
+        "The couple, after living in Norvale for 12 years, retired to the coast.",
+    )
+
+
+def test_a_figure_the_other_states_with_a_hedge_is_no_accusation():
+    assert not _numbers_conflict(
+        "The court heard the boy had more than 55 convictions on his record.",
+        "The court heard the boy had 55 convictions on his record.",
+    )
+    assert not _numbers_conflict(
+        "Holt was jailed for four and a half years by the court in Aldenport.",
+        "Holt was jailed for more than four years by the court in Aldenport.",
+    )
+
+
+def test_two_files_of_one_outlets_story_are_versions_not_accounts():
+    first = "The manager now faces a total of 17 charges relating to his time as a care worker."
+    later = "The manager now faces a total of 13 charges relating to his time as a care worker."
+    assert not _numbers_conflict(first, later, outlets=("Wire", "Wire"))
+    assert _numbers_conflict(first, later)
+    # a person's age cannot change between two files of one day
+    assert _numbers_conflict(
+        "Tom Brask, 44, was arrested at the border crossing on the night of the raid.",
+        "Tom Brask, 45, was arrested at the border crossing on the night of the raid.",
+        outlets=("Wire", "Wire"),
+    )
+
+
+def test_running_counts_weeks_apart_are_figures_of_different_days():
+    assert not _numbers_conflict(
+        "The country is now averaging roughly 114,000 new cases of the virus.",
+        "The country is now averaging 137,000 new cases of the virus.",
+        published=("2024-09-30", "2024-09-07"),
+    )
+
+
+def test_numbers_read_as_written():
+    from storytrace.claims.numbers import find_numbers, number_role
+
+    assert [(n.low, n.counts) for n in find_numbers("He was jailed for four and a half years.")] == [(4.5, "years")]
+    assert not find_numbers("a recall of 24milllon pancakes")  # a typo: its scale is unknown
+    assert [n.low for n in find_numbers("seven AK-47 rifles and an F-16")] == [7.0]
+    text = "one of five players to hit 100 home runs in his first three seasons"
+    three = find_numbers(text)[-1]
+    assert number_role(text, three.start, three.end) == ("span", None)
+
+
+def test_month_and_year_with_a_comma():
+    import datetime as dt
+
+    from storytrace.claims.dates import find_dates
+
+    text = "They moved to the village, 15 miles from the border, in April, 1997."
+    assert [d.value for d in find_dates(text, 0, len(text), dt.date(1999, 8, 12), "published")] == ["1997-04"]
+
+
+def test_negation_denies_only_what_the_other_states():
+    def negation(a: str, b: str) -> bool:
+        return any(x.kind == "negation" for x in _pair(a, b).conflicts)
+
+    # "not welcome" is no denial of "asked to leave"
+    assert not negation(
+        "Three months later Mrs Holt went into the shop and was asked to leave, the couple said.",
+        "Three months later Mrs Holt went into the shop and was told she was not welcome and asked to leave.",
+    )
+    # both deny it, once without a "not"
+    assert not negation(
+        "They had lived in Norvale for ten years without any problems, the court heard.",
+        "They had lived in Norvale for ten years and never had any problems, the court heard.",
+    )
+    assert negation(
+        "The council has not closed the harbour road to traffic, officials said.",
+        "The council has closed the harbour road to traffic, officials said.",
+    )
+
+
+def test_dates_of_two_actions_are_no_date_conflict():
+    dates = {"on Thursday": ("2024-09-26", "day"), "in July": ("2024-07", "month")}
+    a = make("a", "Envoy Dana Holt resigned on Thursday as special envoy to Norvale.", "A", "2024-09-27", dates)
+    b = make("b", "Dana Holt was appointed special envoy to Norvale in July.", "B", "2024-09-27", dates)
+    a[1].claims[0].action, b[1].claims[0].action = "resign", "appoint envoy"
+    f, _ = run([a, b])
+    assert not [x for x in f.conflicts if x.kind == "date"]
+
+
+@pytest.mark.parametrize(
+    ("version", "reference", "verdict"),
+    [
+        ("Well, MrVarn is back in the cabinet.", "Well, Mr Varn is back in the cabinet.", "close"),  # typo
+        ("One crane fell and hanged it self on the wire.", "One crane fell and hanged itself on the wire.", "close"),
+        ("He told them he had cut himself in the shed.", "He told colleagues he had cut himself in the shed.", "close"),
+        (
+            "Could you ever be returned to any other seat on the front bench?",
+            "Could you ever be returned to any other seat in this country on the front bench?",
+            "close",
+        ),
+        ("The machinery does not detect", "The machinery does not detect glass", "same"),  # cut at its end
+        ("We will", "We will win", "altered"),  # cut on a small word
+        ("It is possible that we reopen the quay.", "It is impossible that we reopen the quay.", "altered"),
+        ("We must reopen the quay this week.", "We can reopen the quay this week.", "altered"),
+        (
+            "This is about nothing less than the future of the port and with it the town",
+            "Nothing less than the future of the port, and with that the town, is at stake",
+            "close",
+        ),
+    ],
+)
+def test_quote_renderings_that_keep_the_words(version, reference, verdict):
+    assert compare_quote(version, reference).verdict == verdict

@@ -130,8 +130,9 @@ class Quantity:
     percent: bool = False
 
 
-def parse_quantity(hedge: str | None, core: str) -> Quantity | None:
-    """The range a quantity expression stands for, or None if it is not a quantity."""
+def parse_quantity(hedge: str | None, core: str, continuous: bool = False) -> Quantity | None:
+    """The range a quantity expression stands for, or None if it is not a quantity. ``continuous``: the figure
+    measures (years, miles, tonnes) rather than counts, so "more than four years" admits four and a half."""
     c = core.strip().lower()
     percent = bool(re.search(r"%|percent|per cent", c))
     c = re.sub(r"\s*(%|percent|per cent)$", "", c).strip()
@@ -167,13 +168,15 @@ def parse_quantity(hedge: str | None, core: str) -> Quantity | None:
         base_hi: float = high if high is not None else 0.0
         if h in ("more than", "over", "upwards of", "in excess of", "just over", "well over"):
             # "more than a dozen" -> 13: the next whole number above an integer, else a hair above
-            low = base_hi + 1 if float(base_hi).is_integer() and base_hi >= 1 and not percent else base_hi * 1.0001
+            whole = float(base_hi).is_integer() and base_hi >= 1 and not percent and not continuous
+            low = base_hi + 1 if whole else base_hi * 1.0001
             high = None
         elif h in ("at least",):
             low, high = base_lo, None
         elif h in ("fewer than", "less than", "under", "just under"):
             low = 0.0
-            high = base_lo - 1 if float(base_lo).is_integer() and base_lo > 1 and not percent else base_lo * 0.9999
+            whole = float(base_lo).is_integer() and base_lo > 1 and not percent and not continuous
+            high = base_lo - 1 if whole else base_lo * 0.9999
         elif h in ("up to", "as many as", "as much as"):
             low, high = 0.0, base_hi
         elif h in ("nearly", "almost", "close to"):
@@ -348,7 +351,9 @@ def find_numbers(
         glued = _GLUED.match(text, m.end())
         if glued and len(glued.group(0)) >= MIN_GLUED_WORD and not m.group("half"):
             continue
-        q = parse_quantity(m.group("hedge"), core)
+        counts = _counts(text, m.end(), False, verbs)
+        continuous = bool(counts and _MEASURE.match(counts)) or bool(m.group("half"))
+        q = parse_quantity(m.group("hedge"), core, continuous)
         if q is None:
             continue
         if m.group("half"):  # "four and a half years": 4.5, not 4 and a separate "half"
@@ -372,6 +377,13 @@ def find_numbers(
     return out
 
 
+# units of measure: a figure in them is a point on a scale, not a whole count ("more than four years" admits 4.5)
+_MEASURE = re.compile(
+    r"^(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|seasons?|miles?|km|kilomet(?:re|er)s?|"
+    r"met(?:re|er)s?|feet|foot|yards?|tonnes?|tons?|kg|kilos?|kilograms?|pounds?|litres?|liters?|gallons?|acres?|"
+    r"hectares?|degrees?|mph)\b",
+    re.IGNORECASE,
+)
 _SCALED = re.compile(r"(\d+(?:\.(\d+))?)\s*(million|billion|trillion|bn|m)\b", re.IGNORECASE)
 _SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 

@@ -151,6 +151,7 @@ def _matched_parts(this_text: str, other_text: str) -> tuple[list[tuple[list[str
     return [(tn[i], on[j]) for i, j in pairs], extra
 
 
+_TITLES = ("mr", "mrs", "ms", "dr")
 # Pronouns a rendering may put for the noun they stand for ("told them" / "told colleagues", "he" / "the defendant")
 _PRONOUNS = frozenset({"he", "she", "they", "them", "him", "her", "his", "their", "it", "its", "we", "us"})
 # the longest noun phrase a pronoun stands for in such a swap ("the defendant", "the chief constable")
@@ -178,6 +179,8 @@ def _typo(old: list[str], new: list[str]) -> bool:
     if len(old) != 1 or len(new) != 1:
         return False
     a, b = old[0], new[0]
+    if any(a == t + b or b == t + a for t in _TITLES):
+        return True  # a title run into the name ("MrVarn" for "Mr Varn", the title dropped as a filler)
     if min(len(a), len(b)) < MIN_TYPO_WORD or not (a.isalpha() and b.isalpha()):
         return False
     for x, y in ((a, b), (b, a)):
