@@ -218,7 +218,7 @@ def test_markdown_findings(dossier: Dossier) -> None:
         "6 articles · 3 independent source groups",
         "Coastal Wire → Harbour Daily: copy 96%",
         "Coastal Wire → Bay Herald: rewrite 78%",
-        "Northern Times — Metro Digest: partial 50% (direction undecided)",
+        "Northern Times — Metro Digest: partial 50% (direction undecided: most often a common source)",
         "**Corroborated**",
         "**Single source**",
         "**Added by a rewrite",

@@ -283,6 +283,7 @@ class ProvenanceLine:
     text: str
     decided: bool
     reasons: list[str]
+    common_source: str | None = None  # for an undecided link: the wire both credit
 
 
 @dataclass
@@ -587,6 +588,7 @@ def story_view(dossier: Dossier, story: Story, shown: set[str] | None = None) ->
             text=edge_label(r),
             decided=r.direction == "decided",
             reasons=list(r.reasons),
+            common_source=r.common_source,
         )
         for r in sorted(story.reuse, key=lambda r: (-r.score, r.source, r.derived))
     ]

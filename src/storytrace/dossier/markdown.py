@@ -69,7 +69,8 @@ def _story(view: StoryView) -> list[str]:
     if view.provenance:
         for p in view.provenance:
             arrow = "→" if p.decided else "—"
-            extra = "" if p.decided else " (direction undecided)"
+            common = f"; likely both ran {md_escape(p.common_source)} copy" if p.common_source else ""
+            extra = "" if p.decided else f" (direction undecided{common or ': most often a common source'})"
             lines.append(
                 f"- {md_escape(p.source.label)} {arrow} {md_escape(p.derived.label)}: {md_escape(p.text)}{extra}"
             )

@@ -64,13 +64,13 @@ def _mentions_outlet(article: Article, outlet: str) -> str | None:
     # in the text only as a credit: a name in brackets, or with a verb of crediting. An outlet that is a subject of
     # the story ("the Sun's lawyers told the court", a paper suing a footballer) credits nothing.
     name = re.escape(outlet)
-    credit = re.compile(
+    credit_line = re.compile(
         rf"\(\s*(?:the\s+)?{name}\s*\)|(?:according to|told|reported by|via|source:|copyright|©)\s+(?:the\s+)?{name}\b"
         rf"|\b{name}\s+(?:contributed|first reported|reported|said in a report|reports)\b",
         re.I,
     )
     head, tail = article.text[:300], article.text[-300:]
-    if credit.search(head) or credit.search(tail):
+    if credit_line.search(head) or credit_line.search(tail):
         return f"credits {outlet} in its text"
     return None
 
