@@ -166,7 +166,9 @@ def parse_quantity(hedge: str | None, core: str, continuous: bool = False) -> Qu
     if h:
         base_lo: float = low if low is not None else 0.0
         base_hi: float = high if high is not None else 0.0
-        if h in ("more than", "over", "upwards of", "in excess of", "just over", "well over"):
+        if h == "over" and continuous:
+            low, high = base_lo, None  # "over several months", "$160 million over eight years": across, at least
+        elif h in ("more than", "over", "upwards of", "in excess of", "just over", "well over"):
             # "more than a dozen" -> 13: the next whole number above an integer, else a hair above
             whole = float(base_hi).is_integer() and base_hi >= 1 and not percent and not continuous
             low = base_hi + 1 if whole else base_hi * 1.0001

@@ -227,7 +227,7 @@ def disagreements(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[Disagre
         neg, pos = (a, b) if a.negated else (b, a)
         if _negated_clauses_contradict(neg, pos):
             out.append(Disagreement("negation", "high", "one states it, the other denies it"))
-    elif a.future != b.future and lex >= 0.4 and not (a.negated or b.negated) and _overtaken(ctx, a, b):
+    elif a.future != b.future and lex >= 0.4 and same_action and not (a.negated or b.negated) and _overtaken(ctx, a, b):
         out.append(Disagreement("tense", "low", "one reports it as done, the other as still to come"))
     return out
 
@@ -340,7 +340,10 @@ def _figure(ctx: StoryContext, item: ClaimItem, n: NumberMention, others: list[N
         nxt = _FIGURE_CLAUSE_BREAK.search(right)
         hi = end + (nxt.start() if nxt else len(right))
         label_stems = set(_label_stems(label))
-        context = {stem(w) for w in content_words(text[lo:start] + " " + text[end:hi]) if not w[0].isdigit()}
+        # names left out: the people of a story are in most of its sentences ("Mr Greer paid him £6,000" and "his
+        # relationship with Mr Greer involved £10,000": two sums)
+        around = " ".join(w for w in (text[lo:start] + " " + text[end:hi]).split() if not w[:1].isupper())
+        context = {stem(w) for w in content_words(around) if not w[0].isdigit()}
         context -= label_stems | {stem(w) for w in REPORTING}
         # another figure in the same comma-separated run of the sentence: the figure is an item of a list
         sent_lo = max(0, start - 80)
@@ -367,8 +370,10 @@ def _same_kind(x: _Figure, y: _Figure) -> bool:
     if (x.in_list or y.in_list) and set(lx) != set(ly):
         # in a list, a plain item is the rest of its kind: "12 AK-47s, three rifles" means three other rifles
         return False
-    # a span or distance: the words around both figures must share something besides the unit
-    return lx[-1] not in _MEASURE_UNITS or bool(x.context & y.context)
+    # a span, a distance or a sum of money ("an eight-year deal", "£16,000 in commission and fees"): a story states
+    # many, so the words around both figures must share something besides the unit
+    measure = x.money or bool(set(lx) & _MEASURE_UNITS)
+    return not measure or bool(x.context & y.context)
 
 
 def _fits(x: _Figure, y: _Figure) -> bool:
@@ -376,8 +381,10 @@ def _fits(x: _Figure, y: _Figure) -> bool:
     count is within the broader one ("seven AK-47 assault rifles" among "nine assault rifles")."""
     if numbers_compatible(x.n, y.n):
         return True
+    if x.role[0] == "age":
+        return False
     lx, ly = set(_label_stems(x.label)), set(_label_stems(y.label))
-    if lx != ly:
+    if lx > ly or ly > lx:
         narrow, broad = (x, y) if lx > ly else (y, x)
         if narrow.n.low is not None and broad.n.high is not None and narrow.n.low <= broad.n.high:
             return True

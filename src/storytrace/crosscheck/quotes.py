@@ -196,16 +196,22 @@ def _pronoun_for_noun(old: list[str], new: list[str]) -> bool:
     return False
 
 
+# a quote cut after one of these stops short of what it said ("we will [win]", "it is [not]"): a change, not a cut
+_STOPS_SHORT = frozenset(
+    "will would can could may might must shall should is are was were be been am have has had do does did".split()  # noqa: SIM905
+)
+
+
 def _trim_edges(ops: list[tuple[str, list[str], list[str]]]) -> list[tuple[str, list[str], list[str]]]:
     """A partial quote of a sentence: words only in the longer version at either end are not changes, unless what
-    is cut is a negation, or a cut at the start is only a word or two, or the shorter version stops on a small word
+    is cut is a negation, or a cut at the start is only a word or two, or the shorter version stops on a verb
     ("we will win" -> "we will" is a change); a sentence cut short at its end ("does not detect [glass]", "a
     front-bench spokesman [in the House of Commons]") is a truncation."""
     if ops and ops[0][0] == "delete" and len(ops[0][1]) >= MIN_FRAGMENT_CUT and not any(map(is_negation, ops[0][1])):
         ops = ops[1:]
     if ops and ops[-1][0] == "delete" and not any(map(is_negation, ops[-1][1])):
         kept = [w for tag, _old, new in ops[:-1] for w in new if tag in ("equal", "replace", "insert")]
-        if kept and (kept[-1] == ELISION or not is_function_word(kept[-1])):
+        if kept and kept[-1] not in _STOPS_SHORT:
             ops = ops[:-1]
     return ops
 
