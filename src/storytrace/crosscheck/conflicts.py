@@ -227,7 +227,7 @@ def disagreements(ctx: StoryContext, a: ClaimItem, b: ClaimItem) -> list[Disagre
         neg, pos = (a, b) if a.negated else (b, a)
         if _negated_clauses_contradict(neg, pos):
             out.append(Disagreement("negation", "high", "one states it, the other denies it"))
-    elif a.future != b.future and lex >= 0.4 and same_action and not (a.negated or b.negated) and _overtaken(ctx, a, b):
+    elif a.future != b.future and lex >= 0.4 and not (a.negated or b.negated) and _overtaken(ctx, a, b):
         out.append(Disagreement("tense", "low", "one reports it as done, the other as still to come"))
     return out
 
