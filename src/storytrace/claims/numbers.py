@@ -47,7 +47,7 @@ _CORE = (
     rf"(?:(?:{_NUMWORD})\b(?:[- ](?:{_NUMWORD}|and)\b)*)(?:\s*(?:%|percent\b|per cent\b))?)"
 )
 _PATTERN = re.compile(
-    rf"(?<![\w.$:/])(?:(?P<hedge>{_HEDGE})\s+)?(?P<core>{_CORE})(?P<half>\s+(?:and\s+)?a\s+half\b)?(?![\w,]*\d)",
+    rf"(?<![\w.$:/])(?:(?P<hedge>{_HEDGE})\s+)?(?P<core>{_CORE})(?P<half>[\s-]+(?:and[\s-]+)?a[\s-]+half\b)?(?![\w,]*\d)",
     re.IGNORECASE,
 )
 # letters glued to a figure this long are a typo or a run-together word ("24milllon"), not a unit ("24km", "11am",

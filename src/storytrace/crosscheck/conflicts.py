@@ -284,10 +284,10 @@ _MEASURE_UNITS = frozenset(
         "yards",
     ]
 )
-# what ends the stretch of words around a figure that says what it measures: punctuation, and the conjunctions that
-# start another statement ("stayed for seven seasons until the Trail Blazers hired him")
+# what ends the stretch of words around a figure that says what it measures: the sentence's end, punctuation, and
+# the conjunctions that start another statement ("stayed for seven seasons until the Trail Blazers hired him")
 _FIGURE_CLAUSE_BREAK = re.compile(
-    r"[;:,()]|\s[-–—_]\s|\b(?:and|but|while|whereas|although|who|which|after|before|when|until|since|because|"
+    r"[;:,()!?\n]|\.\s|\s[-–—_]\s|\b(?:and|but|while|whereas|although|who|which|after|before|when|until|since|because|"
     r"then)\b",
     re.IGNORECASE,
 )
