@@ -440,6 +440,24 @@ def label_verdict(f: dict[str, Any], row: dict[str, Any]) -> bool:
     return bool(row["label"])
 
 
+_NAME_NOISE = frozenset({"the", "a", "an", "one", "mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "of"})
+
+
+def _name_words(name: str) -> set[str]:
+    return {w for w in re.findall(r"[\w'-]+", name.lower().replace("’", "'")) if w not in _NAME_NOISE}
+
+
+def speaker_matches(want: str, got: str) -> bool:
+    """A predicted speaker is right when it names the labelled one: the words of one name (without articles and
+    honorifics) all in the other ("Mr Hamilton" / "Neil Hamilton"); both empty is right; a non-quote ("-") never."""
+    if want.strip() == "-":
+        return False
+    w, g = _name_words(want), _name_words(got)
+    if not w or not g:
+        return not w and not g
+    return w <= g or g <= w
+
+
 def judge(found: list[dict[str, Any]], items: dict[str, list[Item]], labels: dict[str, dict]) -> dict[str, Any]:
     gold = {it.key: it.gold for its in items.values() for it in its}
     n_articles = {p: len(v) for p, v in items.items()}
@@ -479,18 +497,12 @@ def judge(found: list[dict[str, Any]], items: dict[str, list[Item]], labels: dic
                 real += 1
                 if any(it.key in pair for pair in linked):
                     hit += 1
-    # speakers: hand labels carry the right speaker ("" when the quote has none the article names)
+    # speakers: hand labels carry the right speaker ("" when the article names none, "-" when it is no quote)
     sp_ok = sp_n = 0
     for f in found:
         if f["finding"] == "speaker" and f["key"] in labels:
-            want = (labels[f["key"]].get("speaker") or "").lower()
-            got = (f["speaker"] or "").lower()
             sp_n += 1
-            if want == "-":  # not a quote at all (a title, a scare quote): extracting it is the error
-                continue_ok = False
-            else:
-                continue_ok = (not want and not got) or bool(want and got and (want in got or got in want))
-            sp_ok += continue_ok
+            sp_ok += speaker_matches(labels[f["key"]].get("speaker") or "", f["speaker"] or "")
 
     def precision(kind: str) -> float | None:
         c = verdicts[kind]

@@ -7,6 +7,7 @@ has copied the speaker, not the other reporter."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ _STOPWORDS = """a about above after again against all also am an and any are as 
     today tomorrow last new one two three year years would could may might must shall its it's he's she's they're
     we're i'm don't didn't won't can't"""
 STOPWORDS = frozenset(_STOPWORDS.split())
+_FIRST_PERSON = frozenset({"i", "i'm", "i've", "i'd", "i'll", "me", "my", "we", "we're", "we've", "our", "us"})
 
 
 @dataclass
@@ -128,7 +130,12 @@ def tokens_of(article: Article, facts: ArticleFacts | None = None) -> ArticleTok
     for c in content:
         all_content |= c
     said = attributed_sentences(facts)
-    attributed = [s in said for s in range(len(article.sentences))]
+    # first person outside quotation marks is somebody's words printed without marks (court evidence, a statement
+    # run as prose), not the reporter's narrative
+    attributed = [
+        s in said or any(w in _FIRST_PERSON and not q for w, q in zip(words[a:b], quoted[a:b], strict=True))
+        for s, (a, b) in enumerate(itertools.pairwise(starts))
+    ]
     return ArticleTokens(
         words, sentence_of, quoted, starts, content, numbers, names, frozenset(all_content), attributed
     )
