@@ -662,3 +662,11 @@ def test_dates_of_two_actions_are_no_date_conflict():
 )
 def test_quote_renderings_that_keep_the_words(version, reference, verdict):
     assert compare_quote(version, reference).verdict == verdict
+
+
+def test_a_synonym_swapped_inside_a_quote_keeps_it_close():
+    c = compare_quote(
+        "The speed with which it spread was astonishing", "The swiftness with which it spread was surprising"
+    )
+    assert c.verdict == "close", c.reason
+    assert compare_quote("The fire is under control", "The fire is out of control").verdict == "altered"

@@ -216,6 +216,19 @@ def _trim_edges(ops: list[tuple[str, list[str], list[str]]]) -> list[tuple[str, 
     return ops
 
 
+def _synonyms(old: list[str], new: list[str]) -> bool:
+    """Each word swapped for a WordNet synonym of it ("swiftness" for "speed"): what was said is kept. An antonym or
+    any unrelated word is a change of meaning."""
+    from storytrace.crosscheck.lexicon import relation
+
+    def related(a: str, b: str) -> bool:
+        # the words arrive in one spelling ("surprizing"); WordNet lists the other as well
+        pairs = ((a, b), (a.replace("iz", "is"), b.replace("iz", "is")))
+        return any(relation(y, x) in ("same", "synonym") for x, y in pairs)
+
+    return len(old) == len(new) > 0 and all(related(a, b) for a, b in zip(old, new, strict=True))
+
+
 def compare_quote(this_text: str, other_text: str) -> Comparison:
     """Classify how ``this_text`` differs from ``other_text`` (the reference version)."""
     parts, other_sentences = _matched_parts(this_text, other_text)
@@ -258,7 +271,7 @@ def compare_quote(this_text: str, other_text: str) -> Comparison:
         if tag == "replace" and len(o) == len(n) and all(_inflection(a, b) for a, b in zip(o, n, strict=True)):
             function_changes += len(o)  # "ship"/"ships": an inflection, not a new word
             continue
-        if tag == "replace" and (_typo(o, n) or _pronoun_for_noun(o, n)):
+        if tag == "replace" and (_typo(o, n) or _pronoun_for_noun(o, n) or _synonyms(o, n)):
             minor = True
             continue
         if tag == "delete" and len(o) >= MIN_PHRASE_CUT and o[0] in _PHRASE_OPENERS:
