@@ -52,7 +52,7 @@ def _time_vote(a: Article, b: Article) -> tuple[int, str] | None:
 
 def _mentions_outlet(article: Article, outlet: str) -> str | None:
     """Where ``article`` credits ``outlet``: its credits, byline, dateline, or a credit line in its first or last
-    300 characters ("(Meridian Press) -", "Meridian Press contributed to this report")."""
+    300 characters ("(Reuters) -", "Reuters contributed to this report")."""
     pattern = re.compile(r"\b" + re.escape(outlet) + r"\b", re.I)
     for credit in article.credits:
         if pattern.search(credit):
