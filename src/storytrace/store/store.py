@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import random
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
-from sqlalchemy import Engine, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, Table, delete, func, insert, or_, select, text, update
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.dml import Insert
 
 from storytrace import __version__
 from storytrace.errors import StoreError
@@ -32,6 +37,27 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total), as in the pi
 Sort = Literal["size", "recent", "contested"]
 SORTS: tuple[str, ...] = ("size", "recent", "contested")
 PARSE_BATCH = 16  # articles parsed and embedded together (spaCy and the embedder are faster in batches)
+
+T = TypeVar("T")
+
+# Concurrent writers. SQLite waits up to its busy timeout (30 s, set in open_store) for the write lock; beyond that,
+# and for PostgreSQL's serialization failures and deadlocks, a write transaction is run again with exponential
+# backoff and jitter until RETRY_SECONDS have passed. 120 s: eight ingests of the example corpus on two busy cores
+# each hold the lock well under a second per transaction (bench/reliability_store.py), so this is ample headroom and
+# still ends a run that is really stuck.
+RETRY_SECONDS = 120.0
+RETRY_FIRST_DELAY = 0.05  # seconds; doubled after each failed try
+RETRY_MAX_DELAY = 2.0
+# update_stories computes outside any lock and commits only if no other writer changed the articles or the stories
+# meanwhile; each lost race re-analyses only what the winner changed, so a handful of tries suffice. 200 is a bound
+# against a livelock, not an expected count.
+STORY_ATTEMPTS = 200
+# PostgreSQL advisory lock keys (any 64-bit numbers; these spell "stor" and "schm" in ASCII) serialising the story
+# write and the schema creation between processes; SQLite's BEGIN IMMEDIATE does the same there.
+PG_STORIES_LOCK = 0x73746F72
+PG_SCHEMA_LOCK = 0x7363686D
+# PostgreSQL SQLSTATEs worth a retry: serialization_failure, deadlock_detected
+_PG_RETRY_STATES = ("40001", "40P01")
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -98,13 +124,23 @@ class Store:
 
     # -- plumbing ---------------------------------------------------------------------------------------------------
 
-    @contextmanager
-    def _tx(self) -> Iterator[Connection]:
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except SQLAlchemyError as exc:
-            raise StoreError(f"database error ({self.url}): {_short(exc)}") from exc
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one write transaction (SQLite: BEGIN IMMEDIATE, so the write lock is taken up front and
+        waited for with the busy timeout, never refused half-way as a deferred transaction's upgrade is); run it
+        again with backoff while the database is busy, so no user ever sees "database is locked"."""
+        delay = RETRY_FIRST_DELAY
+        deadline = time.monotonic() + RETRY_SECONDS
+        while True:
+            try:
+                with self.engine.connect() as conn:
+                    conn.execution_options(storytrace_write=True)
+                    with conn.begin():
+                        return work(conn)
+            except SQLAlchemyError as exc:
+                if not transient(exc) or time.monotonic() > deadline:
+                    raise StoreError(f"database error ({self.url}): {_short(exc)}") from exc
+            time.sleep(delay * (0.5 + random.random()))  # jitter: writers that collided do not retry in step
+            delay = min(delay * 2, RETRY_MAX_DELAY)
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -179,17 +215,26 @@ class Store:
             facts = {f.article: f for f in extract_facts(batch, options.claims)}
             vectors = embed_articles(batch)
             for a in batch:
-                self._write_article(a, facts.get(a.id) or ArticleFacts(article=a.id), vectors[a.id])
-                report.added.append(a.id)
+                if self._write_article(a, facts.get(a.id) or ArticleFacts(article=a.id), vectors[a.id]):
+                    report.added.append(a.id)
+                elif self._merge_origins(a.id, a.origins or [a.origin]):  # another process stored it meanwhile
+                    report.merged.append(a.id)
+                else:
+                    report.unchanged.append(a.id)
             progress("parse", min(b + PARSE_BATCH, len(fresh)), len(fresh))
         return report
 
-    def _write_article(self, article: Article, facts: ArticleFacts, vectors: np.ndarray) -> None:
+    def _write_article(self, article: Article, facts: ArticleFacts, vectors: np.ndarray) -> bool:
+        """Store one article with its facts and vectors in one transaction. False when another process stored the
+        same article first (the insert yields to it, so two ingests of one file never duplicate or fail)."""
         vec = np.ascontiguousarray(vectors, dtype="<f4")
         dim = int(vec.shape[1]) if vec.ndim == 2 and vec.shape[1] else 384
-        with self._tx() as conn:
-            conn.execute(
-                insert(t.articles).values(
+
+        def work(conn: Connection) -> bool:
+            row = (
+                _insert_or_skip(conn, t.articles)
+                .returning(t.articles.c.id)
+                .values(
                     id=article.id,
                     data=_dumps(article.to_dict()),
                     published=article.published,
@@ -198,11 +243,16 @@ class Store:
                     added_at=_now(),
                 )
             )
+            if conn.execute(row).first() is None:  # RETURNING: rowcount was not 0 on psycopg for a skipped row
+                return False
             conn.execute(insert(t.article_facts).values(article_id=article.id, data=_dumps(facts.to_dict())))
             conn.execute(insert(t.article_vectors).values(article_id=article.id, dim=dim, data=vec.tobytes()))
+            return True
+
+        return self._write(work)
 
     def _merge_origins(self, article_id: str, origins: Sequence[str]) -> bool:
-        with self._tx() as conn:
+        def work(conn: Connection) -> bool:
             row = conn.execute(
                 select(t.articles.c.data).where(t.articles.c.id == article_id).with_for_update()
             ).one_or_none()
@@ -216,22 +266,42 @@ class Store:
             conn.execute(update(t.articles).where(t.articles.c.id == article_id).values(data=_dumps(data)))
             return True
 
+        return self._write(work)
+
     def update_stories(self, options: Options | None = None, progress: Progress = _noop) -> tuple[list[str], list[str]]:
         """Regroup every stored article into stories; analyse again only the stories whose membership changed (all
-        of them when the analysis settings or storytrace version changed). Returns (changed ids, removed ids)."""
+        of them when the analysis settings or storytrace version changed). Returns (changed ids, removed ids).
+
+        Other processes may ingest at the same time. The analysis runs on a snapshot, outside any lock, and is
+        committed only if no article was added and no story written since that snapshot (the story generation in
+        ``meta`` and the article count, in the serialised write transaction); otherwise it starts again from the
+        newer state, where the winner's stories already count as unchanged. So the last writer always commits
+        stories over every article committed before it, and no two writers interleave their story rows."""
+        options = options or Options()
+        fingerprint = _dumps({"version": __version__, "settings": options.settings()})
+        for _attempt in range(STORY_ATTEMPTS):
+            snap = self._snapshot()
+            fresh, removed = self._analyse(snap, fingerprint, options, progress)
+
+            def work(
+                conn: Connection, snap: _Snapshot = snap, fresh: list[Story] = fresh, removed: list[str] = removed
+            ) -> bool:
+                return self._write_stories(conn, snap, fresh, removed, fingerprint, options)
+
+            if self._write(work):
+                return [s.id for s in fresh], removed
+            time.sleep(RETRY_FIRST_DELAY * random.random())  # jitter: writers that collided do not retry in step
+        raise StoreError(f"stories in {self.url} could not be updated: other ingests kept changing them; run again")
+
+    def _analyse(
+        self, snap: _Snapshot, fingerprint: str, options: Options, progress: Progress
+    ) -> tuple[list[Story], list[str]]:
         from storytrace.pipeline import analyze_story
         from storytrace.stories import group_stories, stable_ids
 
-        options = options or Options()
-        fingerprint = _dumps({"version": __version__, "settings": options.settings()})
-        articles, facts, vectors = self._load_all()
-        with self._read() as conn:
-            previous = {
-                row.id: row.members.split() for row in conn.execute(select(t.stories.c.id, t.stories.c.members))
-            }
-            stored_fingerprint = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "analysis")).scalar()
-        force = stored_fingerprint != fingerprint
-        groups = group_stories(articles, facts, vectors, options.stories) if articles else []
+        force = snap.fingerprint != fingerprint
+        articles, previous = snap.articles, snap.previous
+        groups = group_stories(articles, snap.facts, snap.vectors, options.stories) if articles else []
         groups = stable_ids(groups, [StoryGroup(id=k, headline="", articles=v) for k, v in previous.items()])
         by_id = {a.id: a for a in articles}
         fresh: list[Story] = []
@@ -240,51 +310,70 @@ class Store:
             if not force and previous.get(g.id) == members:
                 continue
             progress("stories", n, len(groups))
-            fresh.append(analyze_story(g, [by_id[a] for a in g.articles], facts, vectors, options))
+            fresh.append(analyze_story(g, [by_id[a] for a in g.articles], snap.facts, snap.vectors, options))
         progress("stories", len(groups), len(groups))
         keep = {g.id for g in groups}
-        removed = sorted(set(previous) - keep)
+        return fresh, sorted(set(previous) - keep)
+
+    def _write_stories(
+        self,
+        conn: Connection,
+        snap: _Snapshot,
+        fresh: list[Story],
+        removed: list[str],
+        fingerprint: str,
+        options: Options,
+    ) -> bool:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_STORIES_LOCK})
+        if _generation(conn) != snap.generation or _n_articles(conn) != len(snap.articles):
+            return False  # another writer got here first: analyse again from what it wrote
+        by_id = {a.id: a for a in snap.articles}
+        previous = snap.previous
         now = _now()
-        with self._tx() as conn:
-            gone = removed + [s.id for s in fresh if s.id in previous]
-            if gone:
-                conn.execute(delete(t.story_articles).where(t.story_articles.c.story_id.in_(gone)))
-                conn.execute(delete(t.stories).where(t.stories.c.id.in_(gone)))
-            for s in fresh:
-                dates = [d for a in s.articles if (d := by_id[a].published)]
-                conn.execute(
-                    insert(t.stories).values(
-                        id=s.id,
-                        headline=s.headline,
-                        n_articles=len(s.articles),
-                        n_groups=len(s.groups),
-                        n_contested=count_contested(s),
-                        latest_published=max(dates) if dates else None,
-                        updated_at=now,
-                        members=" ".join(sorted(s.articles)),
-                        dossier=_dumps(s.to_dict()),
-                    )
+        gone = removed + [s.id for s in fresh if s.id in previous]
+        if gone:
+            conn.execute(delete(t.story_articles).where(t.story_articles.c.story_id.in_(gone)))
+            conn.execute(delete(t.stories).where(t.stories.c.id.in_(gone)))
+        for s in fresh:
+            dates = [d for a in s.articles if (d := by_id[a].published)]
+            conn.execute(
+                insert(t.stories).values(
+                    id=s.id,
+                    headline=s.headline,
+                    n_articles=len(s.articles),
+                    n_groups=len(s.groups),
+                    n_contested=count_contested(s),
+                    latest_published=max(dates) if dates else None,
+                    updated_at=now,
+                    members=" ".join(sorted(s.articles)),
+                    dossier=_dumps(s.to_dict()),
                 )
-                conn.execute(insert(t.story_articles), [{"story_id": s.id, "article_id": a} for a in s.articles])
-            _set_meta(conn, "analysis", fingerprint)
-            _set_meta(conn, "settings", _dumps(options.settings()))
-        return [s.id for s in fresh], removed
+            )
+            conn.execute(insert(t.story_articles), [{"story_id": s.id, "article_id": a} for a in s.articles])
+        _set_meta(conn, "analysis", fingerprint)
+        _set_meta(conn, "settings", _dumps(options.settings()))
+        _set_meta(conn, "stories_generation", str(snap.generation + 1))
+        return True
+
+    def _snapshot(self) -> _Snapshot:
+        """Everything the story update reads, in one read transaction (one consistent view under concurrent
+        writers)."""
+        delay = RETRY_FIRST_DELAY
+        deadline = time.monotonic() + RETRY_SECONDS
+        while True:
+            try:
+                with self.engine.connect() as conn, conn.begin():
+                    return _read_snapshot(conn)
+            except SQLAlchemyError as exc:
+                if not transient(exc) or time.monotonic() > deadline:
+                    raise StoreError(f"database error ({self.url}): {_short(exc)}") from exc
+            time.sleep(delay * (0.5 + random.random()))  # jitter: writers that collided do not retry in step
+            delay = min(delay * 2, RETRY_MAX_DELAY)
 
     def _load_all(self) -> tuple[list[Article], dict[str, ArticleFacts], dict[str, np.ndarray]]:
-        with self._read() as conn:
-            articles = [
-                Article.from_dict(json.loads(r.data))
-                for r in conn.execute(select(t.articles.c.data).order_by(t.articles.c.id))
-            ]
-            facts = {
-                r.article_id: ArticleFacts.from_dict(json.loads(r.data))
-                for r in conn.execute(select(t.article_facts.c.article_id, t.article_facts.c.data))
-            }
-            vectors = {
-                r.article_id: np.frombuffer(r.data, dtype="<f4").reshape(-1, r.dim).astype(np.float32)
-                for r in conn.execute(select(t.article_vectors))
-            }
-        return articles, facts, vectors
+        snap = self._snapshot()
+        return snap.articles, snap.facts, snap.vectors
 
     # -- reading ----------------------------------------------------------------------------------------------------
 
@@ -381,6 +470,61 @@ class Store:
         if settings:
             dossier.settings = json.loads(settings)
         return dossier
+
+
+@dataclass
+class _Snapshot:
+    articles: list[Article]
+    facts: dict[str, ArticleFacts]
+    vectors: dict[str, np.ndarray]
+    previous: dict[str, list[str]]  # story id -> sorted member ids
+    fingerprint: str | None
+    generation: int
+
+
+def _read_snapshot(conn: Connection) -> _Snapshot:
+    articles = [
+        Article.from_dict(json.loads(r.data)) for r in conn.execute(select(t.articles.c.data).order_by(t.articles.c.id))
+    ]
+    facts = {
+        r.article_id: ArticleFacts.from_dict(json.loads(r.data))
+        for r in conn.execute(select(t.article_facts.c.article_id, t.article_facts.c.data))
+    }
+    vectors = {
+        r.article_id: np.frombuffer(r.data, dtype="<f4").reshape(-1, r.dim).astype(np.float32)
+        for r in conn.execute(select(t.article_vectors))
+    }
+    previous = {row.id: row.members.split() for row in conn.execute(select(t.stories.c.id, t.stories.c.members))}
+    fingerprint = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "analysis")).scalar()
+    return _Snapshot(articles, facts, vectors, previous, fingerprint, _generation(conn))
+
+
+def _generation(conn: Connection) -> int:
+    """How many times stories were written: the optimistic-concurrency check of update_stories."""
+    value = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "stories_generation")).scalar()
+    return int(value) if value else 0
+
+
+def _n_articles(conn: Connection) -> int:
+    # Articles are only ever added, never deleted, so an equal count means the same set of articles.
+    return int(conn.execute(select(func.count()).select_from(t.articles)).scalar() or 0)
+
+
+def _insert_or_skip(conn: Connection, table: Table) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING in both dialects: a row another writer inserted first is left alone."""
+    if conn.dialect.name == "postgresql":
+        return pg_dialect.insert(table).on_conflict_do_nothing()
+    return sqlite_dialect.insert(table).on_conflict_do_nothing()
+
+
+def transient(exc: BaseException) -> bool:
+    """A database error that goes away when the transaction is tried again: SQLite busy or locked, PostgreSQL
+    serialization failure or deadlock."""
+    orig = getattr(exc, "orig", None) or exc
+    if getattr(orig, "sqlstate", None) in _PG_RETRY_STATES:
+        return True
+    message = str(orig).lower()
+    return "database is locked" in message or "database table is locked" in message or "database is busy" in message
 
 
 def _merge_origins(have: Sequence[str], new: Sequence[str]) -> list[str]:

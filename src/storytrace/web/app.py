@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
@@ -18,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import Scope
@@ -27,9 +29,13 @@ from storytrace.dossier import dossier_json
 from storytrace.errors import StoreError
 from storytrace.options import Options
 from storytrace.records import Article, Dossier
-from storytrace.store import SORTS, Store, UnknownId, open_store
+from storytrace.store import SORTS, IngestReport, Store, UnknownId, open_store
 from storytrace.web.security import MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS, Rejected, SecurityMiddleware, check_upload
 from storytrace.web.views import article_view, story_fragment
+
+# Host headers answered by default: the loopback names only, so a page on another site cannot reach this app
+# through DNS rebinding (its requests carry the attacker's host name). ``storytrace serve`` adds the bound address.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 TEMPLATES = resources.files("storytrace.web").joinpath("templates")
 STATIC = resources.files("storytrace.web").joinpath("static")
@@ -74,12 +80,13 @@ def error_response(scope: Scope, status: int, message: str, env: jinja2.Environm
 def create_app(
     store_url: str | os.PathLike[str] | Store | None = None,
     *,
-    allowed_hosts: list[str] | None = None,
+    allowed_hosts: Sequence[str] | None = LOOPBACK_HOSTS,
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
     options: Options | None = None,
 ) -> FastAPI:
     """The web app over one store (a path, URL or open :class:`Store`). ``allowed_hosts``: Host headers to answer
-    (None: any), a guard against DNS rebinding when bound to localhost."""
+    (default: the loopback names; None: any, for a server bound to every address), a guard against DNS
+    rebinding."""
     store = store_url if isinstance(store_url, Store) else open_store(store_url)
     options = options or Options()
     env = _environment()
@@ -172,6 +179,8 @@ def create_app(
 
     @app.post("/upload")
     async def upload(request: Request) -> Response:
+        # The body streams in through SecurityMiddleware's cap (413 past the limit, before it is all read); the
+        # parts spool to temporary files, so a large upload never sits in memory whole.
         form = await request.form(max_files=100, max_fields=10, max_part_size=max_upload_bytes)
         files = [f for f in form.getlist("files") if not isinstance(f, str)]
         if not files:
@@ -184,13 +193,11 @@ def create_app(
             if total > max_upload_bytes:
                 raise Rejected(413, f"upload too large: the limit is {max_upload_bytes // 1024 // 1024} MB")
             named.append((check_upload(f.filename or "", data, max_upload_bytes), data))
-        articles, skipped = _read_uploads(named, options)
-        from starlette.concurrency import run_in_threadpool
-
-        report = await run_in_threadpool(store.ingest, articles, options)
-        report.skipped = skipped
-        added = [store.get_article(a) for a in [*report.added, *report.merged, *report.unchanged]]
-        rows = [(a, store.stories_of_article(a.id)) for a in added]
+        # Reading, parsing and storing take seconds: all of it in a worker thread, so the event loop keeps serving
+        # pages to everyone else meanwhile.
+        outcome = await run_in_threadpool(_ingest_uploads, store, named, options)
+        report, skipped, rows = outcome
+        added = [a for a, _ in rows]
         if wants_json(request):
             return JSONResponse(
                 {
@@ -226,7 +233,7 @@ def create_app(
 
     # Outermost last: security headers wrap every response, the host check's refusals included.
     if allowed_hosts:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(
         SecurityMiddleware,
         max_body=max_upload_bytes + 64 * 1024,  # room for the multipart framing around the files
@@ -250,6 +257,17 @@ def _report_css() -> str:
 
 def _article_rows(dossier: Dossier) -> list[Article]:
     return sorted(dossier.articles, key=lambda a: (a.published or "", a.outlet or "", a.id))
+
+
+def _ingest_uploads(
+    store: Store, named: list[tuple[str, bytes]], options: Options
+) -> tuple[IngestReport, list[Any], list[tuple[Article, list[str]]]]:
+    """Read, store and look up the uploaded articles (runs in a worker thread)."""
+    articles, skipped = _read_uploads(named, options)
+    report = store.ingest(articles, options)
+    report.skipped = skipped
+    added = [store.get_article(a) for a in [*report.added, *report.merged, *report.unchanged]]
+    return report, skipped, [(a, store.stories_of_article(a.id)) for a in added]
 
 
 def _read_uploads(named: list[tuple[str, bytes]], options: Options) -> tuple[list[Article], list[Any]]:

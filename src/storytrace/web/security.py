@@ -3,6 +3,7 @@ a body-size cap, and the type check of uploads (by extension and by content)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,6 +31,8 @@ SECURITY_HEADERS = {
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 UPLOAD_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".xml")
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+log = logging.getLogger("storytrace.web")
 
 # Magic numbers of common binary formats that someone might rename to .txt
 _BINARY_MAGIC = (
@@ -117,6 +120,14 @@ class SecurityMiddleware:
             if started:  # pragma: no cover - a response already began; nothing better to do than drop it
                 raise
             response = self.on_reject(scope, exc.status, exc.message)
+            await response(scope, receive, send_with_headers)
+        except Exception:
+            # A bug must not show its traceback, file paths or database URL to the visitor: they get a plain 500
+            # page (with the security headers), the server's log gets the traceback.
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:  # pragma: no cover - headers already sent; the connection is dropped
+                raise
+            response = self.on_reject(scope, 500, "internal error: the request could not be completed")
             await response(scope, receive, send_with_headers)
 
 
