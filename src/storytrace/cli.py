@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape as rich_escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from storytrace import __version__
 from storytrace.errors import StorytraceError, UsageError
 from storytrace.options import IngestOptions, Options
-from storytrace.records import Dossier
+from storytrace.records import Dossier, Skipped
 
 app = typer.Typer(
     add_completion=False,
@@ -23,10 +26,30 @@ app = typer.Typer(
 err = Console(stderr=True)
 out = Console()
 
+# Characters never printed as they are: C0 and C1 controls (ESC starts CSI/OSC sequences that move the cursor,
+# retitle the window or clear the screen; CR and newline would forge or split a line), DEL, the Unicode line and
+# paragraph separators, and the bidirectional overrides and isolates that reorder what follows them on screen.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: object) -> str:
+    """``text`` safe to print on a terminal: every unsafe character as a visible escape (``\\x1b``, ``\\n``,
+    ``\\u202e``); a lone surrogate (a file name that is not UTF-8) as ``\\udcff``."""
+    s = str(text)
+    s = _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), s)
+    if any("\ud800" <= c <= "\udfff" for c in s):
+        s = s.encode("utf-8", "backslashreplace").decode("utf-8")
+    return s
+
 
 def fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    err.print(f"[red]error:[/red] {rich_escape(shown(message))}", highlight=False, markup=True)
     raise typer.Exit(code)
+
+
+def print_skipped(skipped: Sequence[Skipped]) -> None:
+    for s in skipped:
+        err.print(f"skipped {shown(s.origin)}: {shown(s.reason)}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _field_map(values: list[str]) -> dict[str, str]:
@@ -113,8 +136,7 @@ def analyze(
     except StorytraceError as exc:
         fail(str(exc))
         return
-    for s in dossier.skipped:
-        err.print(f"skipped {s.origin}: {s.reason}", highlight=False, markup=False, soft_wrap=True)
+    print_skipped(dossier.skipped)
     if json_out:
         json_out.write_text(dossier_json(dossier), encoding="utf-8")
     if html_out:
@@ -135,7 +157,7 @@ def print_summary(dossier: Dossier) -> None:
         n_add = sum(c.status == "unsupported_addition" for c in story.claims)
         n_alt = sum(q.fidelity == "altered" for q in story.quotes)
         out.print(
-            f"- {story.headline!s}: {len(story.articles)} articles, {len(story.groups)} independent groups, "
+            f"- {shown(story.headline)}: {len(story.articles)} articles, {len(story.groups)} independent groups, "
             f"{len(story.reuse)} reuse links, {n_corr} corroborated claims, {n_add} added by a rewrite, "
             f"{n_alt} altered quotes, {len(story.conflicts)} conflicts",
             highlight=False,
@@ -172,13 +194,12 @@ def ingest(
     except StorytraceError as exc:
         fail(str(exc))
         return
-    for s in report.skipped:
-        err.print(f"skipped {s.origin}: {s.reason}", highlight=False, markup=False, soft_wrap=True)
+    print_skipped(report.skipped)
     if not quiet:
         out.print(
             f"{len(report.added)} new articles, {len(report.merged)} with a new origin, "
             f"{len(report.unchanged)} already stored, {len(report.skipped)} skipped; "
-            f"{len(report.stories_changed)} stories updated, {n_stories} in {db}",
+            f"{len(report.stories_changed)} stories updated, {n_stories} in {shown(db)}",
             highlight=False,
             markup=False,
             soft_wrap=True,
@@ -196,6 +217,7 @@ def stories(
 ) -> None:
     """List the stories in the database."""
     from rich.table import Table
+    from rich.text import Text
 
     from storytrace.store import open_store
 
@@ -207,9 +229,8 @@ def stories(
         return
     table = Table("id", "headline", "articles", "groups", "contested", "latest", title=f"{len(rows)} stories")
     for r in rows:
-        table.add_row(
-            r.id, r.headline, str(r.n_articles), str(r.n_groups), str(r.n_contested), r.latest_published or ""
-        )
+        cells = (r.id, r.headline, str(r.n_articles), str(r.n_groups), str(r.n_contested), r.latest_published or "")
+        table.add_row(*(Text(shown(c)) for c in cells))  # Text: a "[" in a headline is not rich markup
     out.print(table, markup=False, highlight=False)
 
 
@@ -242,7 +263,7 @@ def show(
         names = {a.id: a.outlet or a.title or a.origin for a in dossier.articles}
         for n, group in enumerate(dossier.stories[0].groups, 1):
             out.print(
-                f"  group {n}: " + ", ".join(f"{names[a]} ({a})" for a in group),
+                f"  group {n}: " + ", ".join(f"{shown(names[a])} ({shown(a)})" for a in group),
                 highlight=False,
                 markup=False,
                 soft_wrap=True,
@@ -267,9 +288,9 @@ def serve(
     except StorytraceError as exc:
         fail(str(exc))
         return
-    shown = f"[{host}]" if ":" in host else host
+    addr = f"[{host}]" if ":" in host else host
     out.print(
-        f"storytrace: serving {db} at http://{shown}:{port}/  (Ctrl-C to stop)",
+        f"storytrace: serving {shown(db)} at http://{shown(addr)}:{port}/  (Ctrl-C to stop)",
         highlight=False,
         markup=False,
         soft_wrap=True,

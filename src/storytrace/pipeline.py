@@ -7,6 +7,7 @@ Data batch run the same code.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 
@@ -14,6 +15,7 @@ from storytrace.claims import extract_facts
 from storytrace.crosscheck import crosscheck
 from storytrace.dossier import build_dossier
 from storytrace.embed import embed_articles
+from storytrace.errors import StorytraceError
 from storytrace.ingest import read_inputs
 from storytrace.options import Options
 from storytrace.records import Article, ArticleFacts, Dossier, Skipped, Story, StoryGroup
@@ -21,6 +23,7 @@ from storytrace.reuse import find_reuse, source_groups
 from storytrace.stories import group_stories
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+T = TypeVar("T")
 
 
 def no_progress(stage: str, done: int, total: int) -> None:
@@ -54,23 +57,97 @@ def analyze_story(
     )
 
 
+# Plain reasons for an article left out after ingest. The exception's own text is never shown: it is internal.
+PARSER_FAILED = "left out: the language parser failed on this article"
+EMBEDDER_FAILED = "left out: the sentence embedder failed on this article"
+CROSSCHECK_FAILED = "left out: the cross-check failed on this article's story"
+
+
+def _each(
+    articles: Sequence[Article], stage: Callable[[list[Article]], dict[str, T]], reason: str, skipped: list[Skipped]
+) -> dict[str, T]:
+    """Run ``stage`` over all articles at once; when it fails, over each article alone, and leave out (with a
+    Skipped line) those it fails on. Our own errors (a missing model: ``MissingExtra``) are not about one article
+    and still end the run."""
+    try:
+        return stage(list(articles))
+    except StorytraceError:
+        raise
+    except Exception:  # noqa: S110 - isolated below, article by article
+        pass
+    out: dict[str, T] = {}
+    for a in articles:
+        try:
+            out.update(stage([a]))
+        except StorytraceError:
+            raise
+        except Exception:
+            skipped.append(Skipped(a.origin, reason))
+    return out
+
+
+def _story_isolated(
+    sg: StoryGroup,
+    by_id: Mapping[str, Article],
+    facts: Mapping[str, ArticleFacts],
+    vectors: Mapping[str, np.ndarray],
+    options: Options,
+    skipped: list[Skipped],
+) -> Story | None:
+    """``analyze_story``; when it fails, the story without the one article it fails on (each left out in turn), else
+    no story and every member reported."""
+    members = [by_id[a] for a in sg.articles]
+    try:
+        return analyze_story(sg, members, facts, vectors, options)
+    except StorytraceError:
+        raise
+    except Exception:  # noqa: S110 - isolated below
+        pass
+    for bad in members:
+        rest = [a for a in members if a is not bad]
+        if not rest:
+            break
+        try:
+            story = analyze_story(StoryGroup(sg.id, sg.headline, [a.id for a in rest]), rest, facts, vectors, options)
+        except StorytraceError:
+            raise
+        except Exception:  # noqa: S112 - not this article: try leaving out the next
+            continue
+        skipped.append(Skipped(bad.origin, CROSSCHECK_FAILED))
+        return story
+    skipped.extend(Skipped(a.origin, CROSSCHECK_FAILED) for a in members)
+    return None
+
+
 def analyze_articles(
-    articles: Sequence[Article], options: Options | None = None, progress: Progress = no_progress
+    articles: Sequence[Article],
+    options: Options | None = None,
+    progress: Progress = no_progress,
+    skipped: list[Skipped] | None = None,
 ) -> list[Story]:
-    """Run every stage after ingest over already-read articles."""
+    """Run every stage after ingest over already-read articles. An article that makes the parser, the embedder or
+    the cross-check fail is left out and reported in ``skipped`` (when given); the rest of the run goes on."""
     options = options or Options()
+    left_out: list[Skipped] = [] if skipped is None else skipped
     progress("parse", 0, len(articles))
-    facts = {f.article: f for f in extract_facts(articles, options.claims)}
+    claim_options = options.claims
+    facts = _each(
+        articles, lambda batch: {f.article: f for f in extract_facts(batch, claim_options)}, PARSER_FAILED, left_out
+    )
+    articles = [a for a in articles if a.id in facts]
     progress("parse", len(articles), len(articles))
     progress("embed", 0, len(articles))
-    vectors = embed_articles(articles)
+    vectors = _each(articles, embed_articles, EMBEDDER_FAILED, left_out)
+    articles = [a for a in articles if a.id in vectors]
     progress("embed", len(articles), len(articles))
     by_id = {a.id: a for a in articles}
     story_groups = group_stories(articles, facts, vectors, options.stories)
     stories: list[Story] = []
     for n, sg in enumerate(story_groups):
         progress("stories", n, len(story_groups))
-        stories.append(analyze_story(sg, [by_id[a] for a in sg.articles], facts, vectors, options))
+        story = _story_isolated(sg, by_id, facts, vectors, options, left_out)
+        if story is not None:
+            stories.append(story)
     progress("stories", len(story_groups), len(story_groups))
     return stories
 
@@ -79,8 +156,11 @@ def analyze(paths: Sequence[str], options: Options | None = None, progress: Prog
     """Read ``paths`` (files, directories, globs, ``-`` for stdin, URLs) and build the dossier."""
     options = options or Options()
     articles, skipped = read_inputs(paths, options.ingest)
-    stories = analyze_articles(articles, options, progress)
-    return build_dossier(articles, stories, skipped, options)
+    left_out: list[Skipped] = []
+    stories = analyze_articles(articles, options, progress, left_out)
+    gone = {s.origin for s in left_out}
+    kept = [a for a in articles if a.origin not in gone]
+    return build_dossier(kept, stories, skipped + left_out, options)
 
 
 __all__ = ["Skipped", "analyze", "analyze_articles"]

@@ -111,8 +111,8 @@ def _year_for(month: int, day: int, anchor: dt.date) -> int:
 
 
 def _absolute(kind: str, m: re.Match[str], anchor: dt.date | None) -> tuple[str | None, str, str | None]:
-    if kind == "iso":
-        return f"{m['y']}-{m['m']}-{m['d']}", "day", "absolute"
+    if kind == "iso":  # "2025-13-45" in a text is no date: validated like the others, never a ValueError later
+        return _valid(int(m["y"]), int(m["m"]), int(m["d"])), "day", "absolute"
     month = MONTHS[m["mon"].lower().rstrip(".")]
     if kind == "my":
         return f"{int(m['y']):04d}-{month:02d}", "month", "absolute"

@@ -29,6 +29,7 @@ from storytrace.ingest.draft import Batch, Draft
 from storytrace.ingest.formats import parse
 from storytrace.ingest.language import detect_language
 from storytrace.ingest.readers import check_field_map
+from storytrace.ingest.safety import clean_opt, clean_str, time_budget
 from storytrace.ingest.sentences import split_sentences
 from storytrace.ingest.sources import expand, load
 from storytrace.options import IngestOptions
@@ -53,11 +54,33 @@ def _strip_site_suffix(title: str | None, outlet: str | None) -> str | None:
     return title
 
 
+# The longest article text the later stages take: spaCy's ``nlp.max_length`` default (1,000,000 characters), past
+# which it refuses a text (error E088). A news article is a few thousand characters; a text this long is a dump of
+# many documents or noise, so it is skipped with a reason rather than cut at an arbitrary point.
+MAX_TEXT_CHARS = 1_000_000
+
+# Why a reader failed when it raised something we did not expect: the user gets this plain reason, never the
+# exception's own text (it may be internal, "AssertionError too many bodies", or echo raw bytes of the input).
+UNEXPECTED = "could not read (the reader failed on this input)"
+
+
+def _clean_draft(draft: Draft) -> None:
+    """Make every text field of a draft encodable (lone surrogates -> U+FFFD) before anything else sees it."""
+    draft.origin = clean_str(draft.origin)
+    draft.paragraphs = [clean_str(p) for p in draft.paragraphs]
+    draft.removed = [clean_str(r) for r in draft.removed]
+    for name in ("title", "outlet", "byline", "published", "language", "url"):
+        setattr(draft, name, clean_opt(getattr(draft, name)))
+
+
 def to_article(draft: Draft) -> Article:
     """The copy editor's pass over one draft, and the article record it gives."""
+    _clean_draft(draft)
     edited = edit(draft.paragraphs, title=draft.title, guess_title=draft.guess_title)
     if not edited.paragraphs:
         raise InputError(draft.origin, "no article text left after cleaning")
+    if sum(len(p) + 2 for p in edited.paragraphs) - 2 > MAX_TEXT_CHARS:
+        raise InputError(draft.origin, f"article text too long to analyse (over {MAX_TEXT_CHARS:,} characters)")
     text = ""
     paragraphs: list[Span] = []
     for par in edited.paragraphs:
@@ -96,17 +119,27 @@ def merge_reading(into: Article, other: Article) -> None:
             setattr(into, name, getattr(other, name))
 
 
+def _skip(origin: str, reason: str) -> Skipped:
+    return Skipped(clean_str(origin), clean_str(reason))
+
+
 def _collect(
     batch: Batch, articles: dict[str, Article], skipped: list[Skipped], origin: str, fmt_label: str | None = None
 ) -> None:
-    skipped.extend(batch.skipped)
+    if not batch.drafts and not batch.skipped:  # e.g. a byte-order mark and nothing else: never silent
+        skipped.append(_skip(origin, "no article in this file"))
+    skipped.extend(_skip(s.origin, s.reason) for s in batch.skipped)
     for draft in batch.drafts:
         if fmt_label:
             draft.format = fmt_label
         try:
-            art = to_article(draft)
+            with time_budget(clean_str(draft.origin)):
+                art = to_article(draft)
         except InputError as exc:
-            skipped.append(Skipped(exc.origin, exc.reason))
+            skipped.append(_skip(exc.origin, exc.reason))
+            continue
+        except Exception:  # one bad article must never take the batch down
+            skipped.append(_skip(draft.origin, "could not clean this article (the copy editor failed on it)"))
             continue
         if art.id in articles:
             merge_reading(articles[art.id], art)
@@ -123,12 +156,13 @@ def read_inputs(paths: Sequence[str], options: IngestOptions | None = None) -> t
     for source in sources:
         try:
             loaded = load(source, options)
-            batch = parse(loaded.data, source.origin, loaded.name, options, content_type=loaded.content_type)
+            with time_budget(source.origin):
+                batch = parse(loaded.data, source.origin, loaded.name, options, content_type=loaded.content_type)
         except InputError as exc:
-            skipped.append(Skipped(exc.origin, exc.reason))
+            skipped.append(_skip(exc.origin, exc.reason))
             continue
-        except Exception as exc:  # one unreadable input must never take the batch down
-            skipped.append(Skipped(source.origin, f"could not read ({type(exc).__name__}: {exc})"[:300]))
+        except Exception:  # one unreadable input must never take the batch down
+            skipped.append(_skip(source.origin, UNEXPECTED))
             continue
         label = "stdin" if source.kind == "stdin" else "url" if source.kind == "url" else None
         _collect(batch, articles, skipped, source.origin, label)
@@ -142,17 +176,19 @@ def read_document(
     feed) or None to go by ``origin``'s extension and then by the content."""
     options = options or IngestOptions()
     check_field_map(options.field_map)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    raw = clean_str(data).encode("utf-8") if isinstance(data, str) else data
     articles: dict[str, Article] = {}
     skipped: list[Skipped] = []
+    origin = clean_str(origin)
     if len(raw) > options.max_bytes:
         return [], [Skipped(origin, f"too large (over {options.max_bytes / 1_000_000:.1f} MB)")]
     try:
-        batch = parse(raw, origin, origin.rsplit("/", 1)[-1], options, fmt=fmt)
+        with time_budget(origin):
+            batch = parse(raw, origin, origin.rsplit("/", 1)[-1], options, fmt=fmt)
     except InputError as exc:
-        return [], [Skipped(exc.origin, exc.reason)]
-    except Exception as exc:  # as in read_inputs: a bad upload is a Skipped line, not a server error
-        return [], [Skipped(origin, f"could not read ({type(exc).__name__}: {exc})"[:300])]
+        return [], [_skip(exc.origin, exc.reason)]
+    except Exception:  # as in read_inputs: a bad upload is a Skipped line, not a server error
+        return [], [Skipped(origin, UNEXPECTED)]
     _collect(batch, articles, skipped, origin)
     return list(articles.values()), skipped
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from typing import Any
 
@@ -36,10 +37,21 @@ def _date(entry: Any) -> str | None:
     return entry.get("published") or entry.get("updated")
 
 
+_BLANK_RUN = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*){2,}")
+
+
+def _tidy_blank_lines(text: str) -> str:
+    """Runs of blank lines cut to one: feedparser searches the document's head with ``^\\s*<!ENTITY`` in multi-line
+    mode, which backtracks through every following blank line from each one (a feed with 190,000 blank lines took
+    28 s). XML gives line ends no meaning, and a paragraph break stays a paragraph break."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _BLANK_RUN.sub("\n\n", text)
+
+
 def read_feed(text: str, origin: str) -> Batch:
     import feedparser
 
-    parsed = feedparser.parse(text)
+    parsed = feedparser.parse(_tidy_blank_lines(text))
     if not parsed.entries:
         if parsed.get("bozo") and not parsed.get("version"):
             raise InputError(origin, "not a readable RSS/Atom feed")

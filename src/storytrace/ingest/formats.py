@@ -99,9 +99,13 @@ def parse(
             fmt = _CONTENT_TYPES.get(content_type.split(";")[0].strip().lower(), "")
     elif fmt not in FORMATS:
         raise InputError(origin, f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
-    if data[:2] == b"\x1f\x8b" and fmt != "warc":
+    if data[:2] == b"\x1f\x8b":
+        # every compressed input, .warc.gz included, is decompressed here under the size limit: warcio would
+        # otherwise decompress a .warc.gz bomb record by record without one (766 MB from a 194 KB file)
         data = gunzip(data, origin, options.max_bytes)
-    if fmt == "warc" or (not fmt and data[:2] == b"\x1f\x8b"):
+        if not fmt and data.lstrip()[:5] == b"WARC/":
+            fmt = "warc"
+    if fmt == "warc":
         if not data.strip():
             raise InputError(origin, "empty file")
         return read_warc(data, origin)

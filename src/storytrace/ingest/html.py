@@ -136,7 +136,7 @@ def fragment_text(html: str) -> list[str]:
         return [p for p in re.split(r"\n\s*\n|\n", html) if p.strip()]
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
+    except (etree.ParserError, ValueError, AssertionError):  # lxml asserts a fragment has one <body>
         return []
     for bad in root.xpath("//script|//style|//noscript|//iframe|//form|//button"):
         bad.drop_tree()

@@ -63,21 +63,30 @@ def read_txt(text: str, origin: str) -> Batch:
     return Batch([Draft(origin=origin, format="txt", paragraphs=paragraphs_of(text), guess_title=True)])
 
 
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+_FRONT_MATTER = re.compile(r"\A---[^\S\n]*\n(.*?)\n---[^\S\n]*\n", re.S)
+# Inline markup spans at most this many characters (a link text, an emphasised phrase): without a bound, a line
+# with many unmatched "**", "[" or "`" is scanned to its end once per opener, quadratic on a 200 KB one-line
+# paragraph. Real Markdown emphasis and link texts are a few words; 200 characters (three lines of prose) is far
+# more than any in the example corpus.
+_MD_SPAN = 200
 _MD_INLINE = [
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their words
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
-    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"), r"\1"),
-    (re.compile(r"`([^`\n]+)`"), r"\1"),
+    (re.compile(rf"!\[[^\]\n]{{0,{_MD_SPAN}}}\]\([^)\n]{{0,{_MD_SPAN}}}\)"), ""),  # images
+    (re.compile(rf"\[([^\]\n]{{1,{_MD_SPAN}}})\]\([^)\n]{{0,{_MD_SPAN}}}\)"), r"\1"),  # links keep their words
+    (re.compile(rf"(\*\*|__)(?=\S)(.{{1,{_MD_SPAN}}}?)(?<=\S)\1"), r"\2"),
+    (re.compile(rf"(?<![\w*])\*(?=\S)([^*\n]{{1,{_MD_SPAN}}}?)(?<=\S)\*(?![\w*])"), r"\1"),
+    (re.compile(rf"(?<![\w_])_(?=\S)([^_\n]{{1,{_MD_SPAN}}}?)(?<=\S)_(?![\w_])"), r"\1"),
+    (re.compile(rf"`([^`\n]{{1,{_MD_SPAN}}})`"), r"\1"),
 ]
+# Line rules match white space within the line only ([^\S\n], not \s): a \s* at a line start ran on through every
+# following blank line and back, so 100,000 blank lines took half a minute.
 _MD_LINE = [
-    (re.compile(r"^\s{0,3}>\s?", re.M), ""),  # block quotes
-    (re.compile(r"^\s*[-*+]\s+", re.M), ""),  # bullets
-    (re.compile(r"^\s{0,3}(?:-{3,}|\*{3,}|_{3,})\s*$", re.M), ""),  # rules
-    (re.compile(r"^\s{0,3}```.*$", re.M), ""),  # code fences
+    (re.compile(r"^[^\S\n]{0,3}>[^\S\n]?", re.M), ""),  # block quotes
+    (re.compile(r"^[^\S\n]*[-*+][^\S\n]+", re.M), ""),  # bullets
+    (re.compile(r"^[^\S\n]{0,3}(?:-{3,}|\*{3,}|_{3,})[^\S\n]*$", re.M), ""),  # rules
+    (re.compile(r"^[^\S\n]{0,3}```.*$", re.M), ""),  # code fences
 ]
+_MD_HEADING = re.compile(r"^[^\S\n]{0,3}#[^\S\n]+(.+?)[^\S\n]*#*[^\S\n]*$", re.M)
+_MD_SUBHEADING = re.compile(r"^[^\S\n]{0,3}#{1,6}[^\S\n]+(.+?)[^\S\n]*#*[^\S\n]*$", re.M)
 
 
 def read_md(text: str, origin: str) -> Batch:
@@ -90,11 +99,11 @@ def read_md(text: str, origin: str) -> Batch:
                 meta[k.strip().lower()] = v.strip().strip("\"'")
         text = text[fm.end() :]
     title = meta.get("title")
-    heading = re.search(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", text, re.M)
+    heading = _MD_HEADING.search(text)
     if not title and heading and not text[: heading.start()].strip():
         title = heading.group(1)
         text = text[heading.end() :]
-    text = re.sub(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", r"\1", text, flags=re.M)
+    text = _MD_SUBHEADING.sub(r"\1", text)
     for rx, rep in _MD_LINE:
         text = rx.sub(rep, text)
     for rx, rep in _MD_INLINE:
@@ -139,8 +148,13 @@ def _lookup(record: dict[str, Any], name: str) -> Any:
     return value
 
 
-def _as_text(value: Any) -> str | None:
-    if value is None:
+# How deep a field's value is searched for text (a list of author objects is depth 2). json.loads accepts nesting
+# up to the recursion limit; walking such a value recursively would hit it again here.
+_MAX_FIELD_DEPTH = 8
+
+
+def _as_text(value: Any, depth: int = 0) -> str | None:
+    if value is None or depth > _MAX_FIELD_DEPTH:
         return None
     if isinstance(value, dict):
         for k in ("name", "title", "text", "value", "@value"):
@@ -148,7 +162,7 @@ def _as_text(value: Any) -> str | None:
                 return value[k].strip() or None
         return None
     if isinstance(value, list):
-        parts = [t for t in (_as_text(v) for v in value) if t]
+        parts = [t for t in (_as_text(v, depth + 1) for v in value) if t]
         return ", ".join(parts) or None
     text = str(value).strip()
     return text or None
@@ -183,11 +197,21 @@ def _draft_from_record(record: Any, origin: str, fmt: str, field_map: dict[str, 
     )
 
 
-def read_json(text: str, origin: str, field_map: dict[str, str]) -> Batch:
+def _loads(text: str, origin: str) -> Any:
+    """``json.loads`` with every way it can refuse a hostile document as one plain reason: a syntax error, an integer
+    longer than Python's 4,300-digit limit (ValueError), nesting deeper than the recursion limit (RecursionError)."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(origin, f"invalid JSON (line {exc.lineno}: {exc.msg})") from exc
+    except ValueError as exc:
+        raise InputError(origin, "invalid JSON (a number too long to read)") from exc
+    except RecursionError as exc:
+        raise InputError(origin, "invalid JSON (nested too deeply)") from exc
+
+
+def read_json(text: str, origin: str, field_map: dict[str, str]) -> Batch:
+    data = _loads(text, origin)
     if isinstance(data, dict) and not _field(data, "text", field_map):
         for key in ("articles", "items", "entries", "data", "results", "documents"):
             if isinstance(data.get(key), list):
@@ -195,6 +219,8 @@ def read_json(text: str, origin: str, field_map: dict[str, str]) -> Batch:
                 break
     if not isinstance(data, list):
         return Batch([_draft_from_record(data, origin, "json", field_map)])
+    if not data:
+        raise InputError(origin, "an empty JSON list (no articles)")
     batch = Batch()
     for n, record in enumerate(data, 1):
         item = f"{origin}#{n}" if len(data) > 1 else origin
@@ -211,9 +237,9 @@ def read_jsonl(text: str, origin: str, field_map: dict[str, str]) -> Batch:
     for n, line in lines:
         item = f"{origin}#{n}" if len(lines) > 1 else origin
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            batch.skipped.append(Skipped(item, f"invalid JSON ({exc.msg})"))
+            record = _loads(line, item)
+        except InputError as exc:
+            batch.skipped.append(Skipped(item, exc.reason.replace(" (line 1: ", " (")))
             continue
         try:
             batch.drafts.append(_draft_from_record(record, item, "jsonl", field_map))

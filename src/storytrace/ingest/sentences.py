@@ -36,11 +36,31 @@ _OPENERS = _words("""the a an he she it they we i you his her its their our this
 _CLOSERS = "\"'”’»)]"
 _OPENERS_PUNCT = "\"'“‘«(["
 _TERMINAL = re.compile(r"(?:\.{3}|…|[.!?]+)[" + re.escape(_CLOSERS) + r"]*")
-_WORD_BEFORE = re.compile(r"([\w.'’-]+)$")
+# The rules look at the word before a full stop and the word after it only to compare them with short lists of
+# abbreviations and openers (the longest is 7 letters); looking further than this would make a text of one long
+# "word" (10,000 letters before a full stop) cost a scan per full stop, which is what made splitting quadratic.
+_WORD_WINDOW = 64
+_NEXT_WORD = re.compile(rf"[{re.escape(_OPENERS_PUNCT)}]{{0,{_WORD_WINDOW}}}([\w'’-]{{1,{_WORD_WINDOW}}})")
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c in "_.'’-"
+
+
+def _word_before(chunk: str, end: int) -> tuple[int, str] | None:
+    """(start, word) of the run of word characters (letters, digits, ``.'’-``) ending at ``end``, looking back at
+    most ``_WORD_WINDOW`` characters; None when there is none."""
+    start = end
+    floor = max(0, end - _WORD_WINDOW)
+    while start > floor and _is_word_char(chunk[start - 1]):
+        start -= 1
+    if start == end:
+        return None
+    return start, chunk[start:end]
 
 
 def _next_word(chunk: str, pos: int) -> str:
-    m = re.match(r"[" + re.escape(_OPENERS_PUNCT) + r"]*([\w'’-]+)", chunk[pos:])
+    m = _NEXT_WORD.match(chunk, pos)  # match at pos, never on a copy of the rest of the paragraph
     return m.group(1) if m else ""
 
 
@@ -69,10 +89,10 @@ def _is_boundary(chunk: str, m: re.Match[str], para_start: bool) -> bool:
         return True
     if punct != "." and punct[1:2] in _CLOSERS:
         return True  # a quote that closes after the full stop: the sentence ends there
-    before = _WORD_BEFORE.search(chunk, 0, m.start())
+    before = _word_before(chunk, m.start())
     if not before:
         return True
-    word = before.group(1)
+    before_start, word = before
     low = word.lower().strip("'’")
     nxt_word = _next_word(chunk, nxt)
     if low in _NEVER_FINAL:
@@ -84,7 +104,7 @@ def _is_boundary(chunk: str, m: re.Match[str], para_start: bool) -> bool:
     if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word) or low in _MAYBE_FINAL:
         return nxt_word.lower() in _OPENERS  # "U.S. officials" vs "in the U.S. The ..."
     # a numbered list item "1. " is not a sentence of its own
-    return not (para_start and re.fullmatch(r"\d{1,2}", word) and before.start() == 0)
+    return not (para_start and re.fullmatch(r"\d{1,2}", word) and before_start == 0)
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:

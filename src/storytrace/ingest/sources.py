@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from storytrace.errors import InputError
+from storytrace.ingest.safety import display_name
 from storytrace.options import IngestOptions
 from storytrace.records import Skipped
 
@@ -29,8 +30,23 @@ _GLOB_CHARS = set("*?[")
 
 @dataclass(frozen=True)
 class Source:
-    origin: str  # the path or URL as the user gave it (or as found under a directory they gave)
+    origin: str  # the path or URL as the user gave it (or as found under a directory they gave), printable
     kind: Literal["file", "stdin", "url"]
+    path: str = ""  # the name to open, when it differs from ``origin`` (a file name that is not UTF-8)
+
+    @property
+    def location(self) -> str:
+        return self.path or self.origin
+
+
+def _file_source(path: str) -> Source:
+    shown = display_name(path)
+    return Source(shown, "file", "" if shown == path else path)
+
+
+def _reason(exc: OSError) -> str:
+    """A one-line reason for an OS error, in its own words ("permission denied"), never a traceback's."""
+    return exc.strerror.lower() if exc.strerror else type(exc).__name__
 
 
 @dataclass
@@ -46,9 +62,15 @@ def is_url(path: str) -> bool:
     return path.lower().startswith(("http://", "https://"))
 
 
-def _walk(directory: Path) -> list[Path]:
+def _walk(directory: Path, skipped: list[Skipped]) -> list[Path]:
+    """Article files under ``directory``; a subdirectory that cannot be listed is a Skipped line, not left out."""
     found: list[Path] = []
-    for root, dirs, files in os.walk(directory, followlinks=False):
+
+    def on_error(exc: OSError) -> None:
+        where = exc.filename if isinstance(exc.filename, str) else str(directory)
+        skipped.append(Skipped(display_name(where), f"cannot read directory ({_reason(exc)})"))
+
+    for root, dirs, files in os.walk(directory, followlinks=False, onerror=on_error):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith(".") or name.split(".")[0].lower() in NOT_ARTICLES:
@@ -67,22 +89,23 @@ def expand(paths: Sequence[str]) -> tuple[list[Source], list[Skipped]]:
         elif is_url(p):
             sources.append(Source(p, "url"))
         elif os.path.isdir(p):
-            found = _walk(Path(p))
-            if not found:
-                skipped.append(Skipped(p, "directory has no article files"))
-            sources.extend(Source(str(f), "file") for f in found)
+            before = len(skipped)
+            found = _walk(Path(p), skipped)
+            if not found and len(skipped) == before:
+                skipped.append(Skipped(display_name(p), "directory has no article files"))
+            sources.extend(_file_source(str(f)) for f in found)
         elif os.path.lexists(p):
-            sources.append(Source(p, "file"))
+            sources.append(_file_source(p))
         elif _GLOB_CHARS & set(p):
             matches = sorted(glob.glob(p, recursive=True))
             files: list[str] = [m for m in matches if not os.path.isdir(m)]
             for d in (m for m in matches if os.path.isdir(m)):
-                files.extend(str(f) for f in _walk(Path(d)))
+                files.extend(str(f) for f in _walk(Path(d), skipped))
             if not files:
-                skipped.append(Skipped(p, "no file matches this pattern"))
-            sources.extend(Source(f, "file") for f in files)
+                skipped.append(Skipped(display_name(p), "no file matches this pattern"))
+            sources.extend(_file_source(f) for f in files)
         else:
-            skipped.append(Skipped(p, "no such file or directory"))
+            skipped.append(Skipped(display_name(p), "no such file or directory"))
     unique = list(dict.fromkeys(sources))  # the same path given twice is read once
     return unique, skipped
 
@@ -98,14 +121,14 @@ def _read_capped(stream: BinaryIO, origin: str, limit: int) -> bytes:
     return data
 
 
-def _load_file(origin: str, limit: int) -> Loaded:
+def _load_file(origin: str, limit: int, path: str) -> Loaded:
     try:
-        st = os.stat(origin)
+        st = os.stat(path)
     except FileNotFoundError as exc:
-        reason = "broken symbolic link" if os.path.islink(origin) else "no such file or directory"
+        reason = "broken symbolic link" if os.path.islink(path) else "no such file or directory"
         raise InputError(origin, reason) from exc
     except OSError as exc:
-        raise InputError(origin, f"cannot read ({exc.strerror or type(exc).__name__})") from exc
+        raise InputError(origin, f"cannot read ({_reason(exc)})") from exc
     if stat.S_ISDIR(st.st_mode):
         raise InputError(origin, "is a directory")
     if not stat.S_ISREG(st.st_mode):
@@ -114,10 +137,10 @@ def _load_file(origin: str, limit: int) -> Loaded:
     if st.st_size > limit:
         raise InputError(origin, f"too large ({_mb(st.st_size)}; limit {_mb(limit)}, raise --max-bytes to read it)")
     try:
-        with open(origin, "rb") as fh:
+        with open(path, "rb") as fh:
             data = _read_capped(fh, origin, limit)
     except OSError as exc:
-        raise InputError(origin, f"cannot read ({exc.strerror or type(exc).__name__})") from exc
+        raise InputError(origin, f"cannot read ({_reason(exc)})") from exc
     return Loaded(data, os.path.basename(origin))
 
 
@@ -167,19 +190,43 @@ def load(source: Source, options: IngestOptions) -> Loaded:
         return _load_stdin(options.max_bytes)
     if source.kind == "url":
         return _load_url(source.origin, options)
-    return _load_file(source.origin, options.max_bytes)
+    return _load_file(source.origin, options.max_bytes, source.location)
+
+
+# Decompressed bytes produced per step: the size limit is checked after each step, so a bomb never holds more than
+# the limit plus one step in memory (1 MiB: small next to the 20 MB default limit, big enough to be fast).
+_GUNZIP_STEP = 1 << 20
 
 
 def gunzip(data: bytes, origin: str, limit: int) -> bytes:
-    """Decompress a gzipped input without letting a small bomb grow past the size limit."""
-    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = d.decompress(data, limit + 1)
-    except zlib.error as exc:
-        raise InputError(origin, "corrupt gzip data") from exc
-    if len(out) > limit:
-        raise InputError(origin, f"too large when decompressed (over {_mb(limit)})")
-    return out
+    """Decompress a gzipped input (every member: a .warc.gz is one gzip member per record) as a stream, stopping
+    as soon as the decompressed bytes pass the size limit, so that a small bomb never grows past it."""
+    parts: list[bytes] = []
+    size = 0
+    rest = data
+    while rest:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        pending = rest
+        try:
+            while not d.eof:
+                chunk = d.decompress(pending, _GUNZIP_STEP)
+                pending = d.unconsumed_tail
+                if not chunk and not pending:
+                    break  # all input used and nothing buffered: the stream ends inside this member
+                size += len(chunk)
+                if size > limit:
+                    raise InputError(origin, f"too large when decompressed (over {_mb(limit)})")
+                parts.append(chunk)
+        except zlib.error as exc:
+            if not parts:
+                raise InputError(origin, "corrupt gzip data") from exc
+            break  # a damaged tail: keep what decompressed (a reader decides whether it is enough)
+        if not d.eof:
+            break  # cut short: the stream ended inside a member
+        rest = d.unused_data
+        if rest.strip(b"\x00") == b"":
+            break  # padding after the last member
+    return b"".join(parts)
 
 
 __all__ = ["Loaded", "Source", "expand", "gunzip", "is_url", "load"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+from typing import Any
 
 from storytrace.errors import InputError
 from storytrace.ingest.decode import decode
@@ -23,12 +25,43 @@ def _charset(content_type: str) -> str | None:
 
 def read_warc(data: bytes, origin: str) -> Batch:
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
 
     batch = Batch()
     seen_html = 0
+    # warcio writes multi-line warnings about damaged records straight to stderr, with the raw bytes of the record
+    # and no file name; they are caught here and turned into one Skipped line that names the file.
+    warnings = io.StringIO()
     try:
-        for record in ArchiveIterator(io.BytesIO(data)):
+        with contextlib.redirect_stderr(warnings):
+            seen_html = _read_records(ArchiveIterator(io.BytesIO(data)), origin, batch)
+    except _CutShort as cut:
+        seen_html = cut.seen
+        if not seen_html:
+            raise InputError(origin, f"not a readable WARC file ({cut.kind})") from None
+        batch.skipped.append(Skipped(origin, f"WARC file cut short after {seen_html} records"))
+    if warnings.getvalue().strip():
+        batch.skipped.append(
+            Skipped(origin, "damaged WARC file (records with a wrong length; the readable ones were kept)")
+        )
+    if not seen_html:
+        raise InputError(origin, "no HTML responses in the WARC file")
+    return batch
+
+
+class _CutShort(Exception):
+    def __init__(self, seen: int, kind: str) -> None:
+        super().__init__(kind)
+        self.seen = seen
+        self.kind = kind
+
+
+def _read_records(records: Any, origin: str, batch: Batch) -> int:
+    """Read the HTML records into ``batch``; the number of HTML records seen (``_CutShort`` if the archive breaks)."""
+    from warcio.exceptions import ArchiveLoadFailed
+
+    seen_html = 0
+    try:
+        for record in records:
             if record.rec_type not in ("response", "resource"):
                 continue
             uri = record.rec_headers.get_header("WARC-Target-URI") or ""
@@ -56,9 +89,5 @@ def read_warc(data: bytes, origin: str) -> Batch:
                 continue
             batch.drafts.extend(page.drafts)
     except (ArchiveLoadFailed, ValueError, EOFError, OSError) as exc:
-        if not seen_html:
-            raise InputError(origin, f"not a readable WARC file ({type(exc).__name__})") from exc
-        batch.skipped.append(Skipped(origin, f"WARC file cut short after {seen_html} records"))
-    if not seen_html:
-        raise InputError(origin, "no HTML responses in the WARC file")
-    return batch
+        raise _CutShort(seen_html, type(exc).__name__) from exc
+    return seen_html
