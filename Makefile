@@ -45,6 +45,11 @@ pytest: $(VENV)/.dev
 
 bench: bench-extract bench-reuse bench-stories bench-quotes bench-crosscheck bench-trust bench-speed
 
+# hostile input: a seeded fuzzer through the real readers and a 1 GB input in bounded memory (issue 13, parts 1-3)
+.PHONY: bench-reliability
+bench-reliability: $(VENV)/.base
+	$(BIN)/python bench/reliability.py
+
 bench-extract: $(VENV)/.base
 	$(BIN)/python bench/extract.py
 

@@ -283,3 +283,77 @@ def test_quote_after_a_sentence_about_its_speaker():
         "“Our hospitals can do better than this, and they will.”"
     )
     assert only(f, "Our hospitals").speaker == "Mira Okafor"
+
+
+def test_phrase_between_closing_mark_and_cue_is_the_speaker_not_the_time():
+    f = facts(
+        "The club sacked its manager on Saturday.\n\n"
+        "“It was never only about results,” a person close to the club's owners said Saturday afternoon."
+    )
+    speaker = only(f, "never only about results").speaker
+    assert speaker is not None and "person" in speaker
+
+
+def test_passive_cue_credits_the_agent_not_who_was_told():
+    f = facts("Harlow had been warned by the council about the “immediate closure” of his scrapyard.")
+    assert only(f, "immediate closure").speaker == "the council"
+
+
+def test_partial_quote_goes_to_the_person_who_said_it_not_a_thing():
+    f = facts(
+        "Farmers protested outside the ministry on Friday.\n\n"
+        "The new rule adds to “a long list of burdens on small farms,” Senator Dana Okafor said."
+    )
+    assert only(f, "a long list of burdens").speaker == "Dana Okafor"
+
+
+def test_scare_quote_in_a_clause_of_its_own_is_nobody_s_words():
+    f = facts(
+        "Pell grew up in Dunmore, where neighbours described him as quiet, and he was later considered “a loner” "
+        "at school."
+    )
+    assert not [q for q in f.quotes if "a loner" in q.text and q.speaker]
+
+
+def test_pronoun_skips_names_in_a_sentence_about_the_same_he():
+    f = facts(
+        "Chris Varley was sentenced to four years on Tuesday.\n\n"
+        "Before his arrest he ran a record company from his home in Bracknell, Berkshire.\n\n"
+        "“I have lost everything I built,” he said."
+    )
+    assert only(f, "lost everything").speaker == "Chris Varley"
+
+
+def test_he_is_never_the_broadcaster_he_spoke_on():
+    f = facts(
+        "Senator Ray Talbot toured three Sunday shows to explain his vote.\n\n"
+        "He appeared on NBC's, CNN's and ABC's programmes.\n\n"
+        "“Do we need to spend this much right now?” he asked on CNN."
+    )
+    assert only(f, "spend this much").speaker == "Ray Talbot"
+
+
+def test_a_statement_speaks_for_whoever_issued_it():
+    f = facts(
+        "Meridian Foods issued a statement late on Monday about the recall.\n\n"
+        "“The recall is a precaution and no illness has been reported,” the statement said."
+    )
+    assert only(f, "recall is a precaution").speaker == "Meridian Foods"
+
+
+def test_capitalised_title_is_the_person_who_holds_it():
+    f = facts(
+        "The inquest was opened by coroner Dr Alan Pryce in Bodmin.\n\n"
+        "Witnesses said the pool had no lifeguard on duty.\n\n"
+        "But the Coroner said: “A watchful lifeguard would very likely have saved her.”"
+    )
+    assert only(f, "watchful lifeguard").speaker == "Alan Pryce"
+
+
+def test_quote_after_a_sentence_with_a_cue_inside_goes_on_with_that_speaker():
+    f = facts(
+        "Maya Chen, a chemist at Northfield University, said the results were encouraging.\n\n"
+        "Rather, she said, they were a first step and nothing more.\n\n"
+        "“We need far more data before anyone can claim a cure.”"
+    )
+    assert only(f, "far more data").speaker == "Maya Chen"

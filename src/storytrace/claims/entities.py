@@ -241,6 +241,12 @@ class ArticleEntities:
             hits = {n for n in self.people if len(n.split()) >= 2 and tok.text in (n.split()[0], n.split()[-1])}
             if len(hits) == 1:
                 return next(iter(hits))
+            if any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+                # 'But the Coroner said': a title capitalised (spaCy's proper noun) names the one person the
+                # article gave that title ('coroner Dr David Bruce'); by_role gives nobody for two or none
+                by_title = self.by_role(norm_role(tok.text))
+                if by_title:
+                    return by_title
         if tok.pos_ == "NOUN":
             role = _role_phrase(tok)
             return self.by_role(role) or self.org_for_noun(doc, tok, quoted)
@@ -309,7 +315,9 @@ class ArticleEntities:
                     continue
                 if t.i in self.mention_name:
                     name = self.mention_name[t.i]
-                    g = self.people[name].gender if name in self.people else None
+                    if name not in self.people:
+                        continue  # 'he' is a person, never the organisation named last ('he told CNN's …')
+                    g = self.people[name].gender
                     if g and g != want:
                         continue
                     return name

@@ -27,7 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from storytrace.claims.entities import ArticleEntities, article_entities
+from storytrace.claims.entities import (
+    ORG_NOUNS_GENERIC,
+    ORG_NOUNS_IN_NAME,
+    PERSON_ROLES,
+    ArticleEntities,
+    article_entities,
+)
 from storytrace.nlp import sentence_index
 from storytrace.records import Span
 
@@ -367,12 +373,51 @@ def speaker_phrase(doc: Doc, head: Token) -> SpacySpan:
     return doc[left : right + 1]
 
 
+# verbs whose passive subject is who was spoken to, not who spoke ('the court was told', 'he was asked'): the
+# speaker is the agent ('was cautioned by police') or nobody named
+_ADDRESSEE_VERBS = frozenset(["tell", "ask", "warn", "caution", "advise", "instruct", "urge", "remind", "order"])
+# entity types that name no speaker: a time, a date, a quantity, a place (a place that speaks, 'Russia said', is an
+# organisation by metonymy and spaCy then tags it GPE only as the subject of a cue of its own, which _subject_of takes)
+_NOT_SPEAKER_ENTS = frozenset(["DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"])
+
+
+def _passive_agent(verb: Token) -> Token | None:
+    """'was cautioned by police' -> police."""
+    for c in verb.children:
+        if c.dep_ == "agent":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _phrase_before(verb: Token) -> Token | None:
+    """'“…,” a source with knowledge of the team's thinking said Saturday': the noun phrase between the closing mark
+    and a cue verb spaCy left without a subject (it hung the phrase inside the quote) is who said it."""
+    doc = verb.doc
+    lo = verb.i
+    while lo > verb.sent.start and doc[lo - 1].text not in _MARKS and doc[lo - 1].text not in ("``", "''"):
+        lo -= 1
+    if lo == verb.i or lo == verb.sent.start:
+        return None
+    ids = range(lo, verb.i)
+    for t in doc[lo : verb.i]:
+        if t.head.i not in ids and t.pos_ in ("NOUN", "PROPN", "PRON") and t.ent_type_ not in _NOT_SPEAKER_ENTS:
+            return t
+    return None
+
+
 def _subject_of(verb: Token) -> Token | None:
     v: Token | None = verb
     for _ in range(3):
         if v is None:
             return None
         subjects = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+        if (
+            subjects
+            and subjects[0].dep_ == "nsubjpass"
+            and v.lemma_.lower() in _ADDRESSEE_VERBS
+            and not any(c.dep_ == "xcomp" for c in v.children)  # 'she was quoted as saying', 'was asked to say'
+        ):
+            return _passive_agent(v)
         if len(subjects) > 1:
             # 'One big difference between them, said Yeager:': the name after an inverted cue is the speaker, the
             # fronted phrase before it is what was said
@@ -385,10 +430,15 @@ def _subject_of(verb: Token) -> Token | None:
             v = v.head
         else:
             break
-    # inverted or mis-parsed "said Ana Ruiz": the first proper noun or noun after the verb
+    before = _phrase_before(verb)
+    if before is not None:
+        return before
+    # inverted or mis-parsed "said Ana Ruiz": the first proper noun or noun after the verb (not 'said Saturday')
     for t in verb.doc[verb.i + 1 : min(len(verb.doc), verb.i + 6)]:
         if t.is_punct and t.text not in ("'s",):
             break
+        if t.ent_type_ in _NOT_SPEAKER_ENTS:
+            continue
         if t.pos_ in ("PROPN", "PRON") or (t.pos_ == "NOUN" and t.dep_ in ("nsubj", "dobj", "attr", "npadvmod")):
             return t.head if t.dep_ == "compound" and t.head.i > t.i else t
     return None
@@ -729,6 +779,8 @@ def find_quotes(
             subj = _closing_cue_subject(doc, sentences[s0 - 1], quoted)
             if subj is None:
                 subj = _person_subject(doc, ents, sentences[s0 - 1], quoted)
+            if subj is None:
+                subj = _reporting_subject(doc, sentences[s0 - 1], quoted)
             if subj is not None:
                 _set_speaker(q, subj)
                 continue
@@ -811,8 +863,66 @@ def partial_cue(doc: Doc, char: int) -> Token | None:
     sent = first.sent
     inner = doc[first.i + 1] if first.i + 1 < sent.end else first
     cands = [t for t in reversed(doc[sent.start : first.i]) if t.lemma_.lower() in _PARTIAL_CUES and t.pos_ == "VERB"]
-    governing = [t for t in cands if t in inner.ancestors]
-    return governing[0] if governing else (cands[0] if cands else None)
+    # a cue after the quote that governs it: 'The requirement adds to “a well-established list,” Newsom said'
+    after = [t for t in doc[first.i + 1 : sent.end] if _speech_verb(t) and t.lemma_.lower() in _PARTIAL_CUES]
+    governing = [t for t in cands + after if t in inner.ancestors]
+    # the verb of somebody: 'the requirement adds to …' has a thing as its subject, the 'said' above it a person
+    agentive = [t for t in governing if _agent_like(_partial_subject(t))]
+    if agentive:
+        return agentive[0]
+    if governing:
+        return governing[0]
+    # no speech verb over the quoted words: the nearest before, unless it is in another clause that a subject of its
+    # own separates from the quote ('where teachers described him as clever, Thomas was considered “streetwise”')
+    if cands and not _own_clause_between(cands[0], inner):
+        return cands[0]
+    return None
+
+
+def _own_clause_between(verb: Token, inner: Token) -> bool:
+    """The quoted words ``inner`` sit in a clause that has a subject of its own, other than the speech verb's, and
+    that the verb does not govern."""
+    subj = _partial_subject(verb)
+    for a in [inner, *inner.ancestors]:
+        if a is verb:
+            return False
+        own = next((c for c in a.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if own is not None:
+            return own is not subj and verb not in a.ancestors
+    return False
+
+
+_PERSON_PRONOUNS = frozenset(["he", "she", "they", "we", "i", "you", "it", "who"])
+
+
+def _agent_like(tok: Token | None) -> bool:
+    """Whether a subject can be who spoke: a person, organisation or group named, a pronoun, a proper noun, or a
+    noun that denotes people ('the official', 'the company', 'critics'); not a thing ('the requirement adds')."""
+    if tok is None:
+        return False
+    if tok.ent_type_ in ("PERSON", "ORG", "NORP"):
+        return True
+    if tok.ent_type_:
+        return False
+    if tok.pos_ == "PRON":
+        return tok.lower_ in _PERSON_PRONOUNS
+    if tok.pos_ == "PROPN":
+        return True
+    lemma = tok.lemma_.lower()
+    return lemma in PERSON_ROLES or lemma in ORG_NOUNS_IN_NAME or lemma in ORG_NOUNS_GENERIC or lemma in _PEOPLE_NOUNS
+
+
+# documents that 'say' things in news copy: their words are their author's ('the statement said', 'the order states')
+_DOCUMENT_NOUNS = frozenset(
+    ["statement", "order", "letter", "memo", "report", "release", "tweet", "post", "filing", "notice", "complaint",
+     "lawsuit", "ruling", "email", "message", "document", "proclamation", "announcement"]
+)  # fmt: skip
+# nouns for people that are no title (titles are in PERSON_ROLES): who a partial quote may be credited to
+_PEOPLE_NOUNS = frozenset(
+    ["source", "people", "person", "man", "woman", "friend", "family", "critic", "supporter", "opponent", "voter",
+     "resident", "parent", "student", "teacher", "police", "officials", "team", "staff", "crowd", "fan", "teenager",
+     "neighbour", "neighbor", "colleague", "relative", "victim", "member", "protester", "protestor", "authority"]
+)  # fmt: skip
 
 
 def _partial_subject(verb: Token) -> Token | None:
@@ -820,6 +930,8 @@ def _partial_subject(verb: Token) -> Token | None:
     'the company declined to comment but said …' takes the first verb's)."""
     for v in (verb, verb.head):
         subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and subj.dep_ == "nsubjpass" and v.lemma_.lower() in _ADDRESSEE_VERBS:
+            return _passive_agent(v)  # 'the court was told': who was told did not say it
         if subj is not None:
             return subj
         if v.dep_ not in ("conj", "xcomp"):
@@ -854,6 +966,18 @@ def _person_subject(doc: Doc, ents: ArticleEntities, sent: Span, quoted: Sequenc
         return subj
     if subj.pos_ == "PROPN" and ents.name_for_token(doc, subj, quoted) in ents.people:
         return subj
+    return None
+
+
+def _reporting_subject(doc: Doc, sent: Span, quoted: Sequence[Span]) -> Token | None:
+    """The person who speaks in the sentence before a quote with no cue, when a cue inside it credits its words
+    ('Rather, he said, it was equivalent to …. “It is unlikely …”'): the quote goes on with the same speaker."""
+    for t in _tokens(doc, sent[0], sent[1]):
+        if _inside(t.idx, quoted) or not _speech_verb(t) or t.dep_ not in ("ROOT", "parataxis"):
+            continue
+        subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+        if subj is not None and (subj.lower_ in _GENDERED or subj.ent_type_ == "PERSON"):
+            return subj
     return None
 
 
@@ -990,6 +1114,10 @@ class _Referents:
             return head if self.named(head) else None
         if head.pos_ == "PRON":
             return head if self.named(head) else None
+        if head.lemma_.lower() in _DOCUMENT_NOUNS and not head.ent_type_:
+            author = self._author(head)
+            if author is not None:
+                return author
         if self._bare_role(head) and not self.named(head):
             # 'Ewan McGregor … got a massive cheer. Dressed in a kilt, the star said: “…”': a definite title with no
             # name of its own stands for the person the last sentences were about
@@ -997,6 +1125,27 @@ class _Referents:
             if ante is not None:
                 return ante
         return head
+
+    def _author(self, head: Token) -> Token | None:
+        """'Facebook issued a statement …. “…,” the statement said': a document that speaks is its author's words;
+        the author is the subject of the verb that brought the document in ('issued a statement', 'signed an
+        order'), within the sentences a pronoun may reach back; None if a name or an owner is given with it."""
+        if [c.lower_ for c in head.lefts if c.dep_ == "det"] != ["the"] or any(
+            c.dep_ in ("poss", "compound") or c.ent_type_ for c in head.lefts
+        ):
+            return None
+        si = next((k for k, s in enumerate(self.sents) if s.start <= head.i < s.end), 0)
+        lo = self.sents[max(0, si - ANTECEDENT_SENTENCES + 1)].start
+        lemma = head.lemma_.lower()
+        for t in reversed(self.doc[lo : head.i]):
+            if t.lemma_.lower() != lemma or t.dep_ not in ("dobj", "pobj") or _inside(t.idx, self.quoted):
+                continue
+            verb = t.head if t.dep_ == "dobj" else t.head.head
+            subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subj is not None and _agent_like(subj):
+                return self.referent(subj)
+            return None
+        return None
 
     def _bare_role(self, head: Token) -> bool:
         """'the judge', 'the star': a definite common noun with nothing that names or describes it further, and not
@@ -1039,8 +1188,20 @@ class _Referents:
         # 'Maycon de Mattos Batista, a financial analyst …, said …. “…,” he said': a name spaCy took for an
         # organisation, as the subject of a speech verb, when no person is named in reach
         mistagged: Token | None = None
-        for k in range(si, max(-1, si - ANTECEDENT_SENTENCES), -1):
+        k = si + 1
+        reach = ANTECEDENT_SENTENCES
+        while k > 0 and si - k + 1 < reach:
+            k -= 1
             sent = self.sents[k]
+            named = [
+                e for e in sent.ents if e.label_ in ("PERSON", "ORG", "NORP") and not _inside(e.start_char, self.quoted)
+            ]
+            if k < si and gender and not named and self._pronoun_subject(sent, gender, pron):
+                # 'the star said she had …. When asked, she said …. “…,” she added': a sentence whose subject is the
+                # same she and that names nobody carries the chain back and does not use up the reach
+                reach += 1
+            elif k < si and all(_inside(t.idx, self.quoted) for t in sent if not t.is_punct and not t.is_space):
+                reach += 1  # a sentence of quoted words is the speaker's, no narrative that could change who 'she' is
             people: list[tuple[tuple[int, int, int], Token]] = []
             others: list[tuple[tuple[int, int, int], Token]] = []
             for ent in sent.ents:
@@ -1055,8 +1216,10 @@ class _Referents:
                     if g and g != gender:
                         continue
                     people.append((rank, root))
-                elif ent.label_ in ("ORG", "NORP") and rank[0] > 0:
-                    others.append((rank, root))  # a name spaCy took for an organisation ('Lennie Stuart')
+                elif ent.label_ in ("ORG", "NORP") and rank[0] > 0 and len(ent) >= 2:
+                    # a person's name spaCy took for an organisation ('Lennie Stuart'): two words or more; 'CNN'
+                    # in 'he appeared on NBC's, CNN's shows' is no person's name
+                    others.append((rank, root))
                     if mistagged is None and gender and rank[0] == 2 and len(ent) >= 2 and _speech_verb(root.head):
                         mistagged = root
             for t in sent:
@@ -1085,12 +1248,45 @@ class _Referents:
                         and not _inside(t.idx, self.quoted)
                     ):
                         people.append(((2, -_depth(t), t.i), t))
+            if not people and k < si and self._role_subject(sent):
+                # 'A dockworkers' union representative praised the crews. “…,” he said': he is that unnamed person;
+                # a name further back is somebody else (entities resolves the role, when the story names it)
+                return mistagged
             if people:
                 best = max(people + others, key=lambda c: c[0])
+                if best[0][0] < 2 and gender and self._pronoun_subject(sent, gender, pron):
+                    # 'Before his arrest he ran a firm from his home in Bracknell. “…,” he said': that sentence's
+                    # subject is the same he; a name in its objects is not who he is, so keep looking back
+                    continue
                 if subject_only and best[0][0] < 2:
                     return None
                 return best[1]
         return mistagged
+
+    def _role_subject(self, sent: SpacySpan) -> bool:
+        """The sentence's main clause has as its subject a person brought in by a title or a noun for people, with
+        no name and an indefinite article ('a union representative', 'one senior official'): somebody new. A
+        definite one ('the director', 'the senator') refers back to somebody named before, so the search goes on."""
+        for t in sent:
+            if t.dep_ not in _SUBJECT_DEPS or t.head.dep_ != "ROOT" or t.pos_ != "NOUN" or t.ent_type_:
+                continue
+            if t.left_edge.lower_ not in ("a", "an", "one", "another"):  # 'A dockworkers' union representative'
+                continue
+            if not _inside(t.idx, self.quoted) and (
+                t.lemma_.lower() in PERSON_ROLES or t.lemma_.lower() in _PEOPLE_NOUNS
+            ):
+                return True
+        return False
+
+    def _pronoun_subject(self, sent: SpacySpan, gender: str, pron: Token) -> bool:
+        """The sentence's main clause has a he/she of ``gender`` (not ``pron`` itself) or a bare title ('the star')
+        as its subject."""
+        for t in sent:
+            if t.i == pron.i or t.dep_ not in _SUBJECT_DEPS or t.head.dep_ != "ROOT" or _inside(t.idx, self.quoted):
+                continue
+            if _GENDERED.get(t.lower_) == gender or (t.pos_ == "NOUN" and [c.lower_ for c in t.lefts] == ["the"]):
+                return True
+        return False
 
     @staticmethod
     def _role_rank(tok: Token) -> int:
