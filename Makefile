@@ -71,6 +71,11 @@ bench-trust: $(VENV)/.base
 bench-speed: $(VENV)/.base
 	$(BIN)/python bench/speed.py
 
+# kill -9 and concurrent writers on SQLite and PostgreSQL, web load test and XSS sweep (issue 13, parts 4-5)
+.PHONY: bench-reliability-store
+bench-reliability-store: $(VENV)/.dev
+	$(BIN)/python bench/reliability_store.py
+
 screens: $(VENV)/.dev
 	$(BIN)/python bench/screens.py
 

@@ -13,18 +13,25 @@ import pytest
 import pg_fixtures
 from storytrace.ingest import read_inputs
 from storytrace.store import open_store
-from storytrace.store.stress import ingest_and_kill, ingest_concurrently, overlapping_piles, write_articles
+from storytrace.store.stress import (
+    article_counter,
+    ingest_and_kill,
+    ingest_concurrently,
+    overlapping_piles,
+    write_articles,
+)
 from storytrace.store.verify import verify
 
 pg_server = pg_fixtures.pg_server
 
-# A few points only: the bench runs 20+. Seeded, so a failure names a moment that can be replayed.
+# A few points only: the bench runs 30+. Each kill comes once k articles are committed (k = 0: once the store
+# exists, so during reading and parsing; k = all: during the story update) plus a seeded random delay of up to
+# KILL_DELAY_S, so the few points still cover every phase whatever the machine's speed. 20 articles are two
+# parse batches (store.PARSE_BATCH = 16), so a kill can also fall between article commits.
 KILL_SEED = 13
-KILL_POINTS = {"sqlite": 3, "postgres": 2}
-# Kill moments, seconds after the start: a run of 8 small articles takes ~4-8 s on this machine's two shared
-# cores (~3 s of it Python imports and model loading), so this window lands in loading, parsing, the article
-# transactions and the story update.
-KILL_WINDOW_S = (2.0, 7.0)
+KILL_ARTICLES = 20
+KILL_AFTER = {"sqlite": (0, 16, KILL_ARTICLES), "postgres": (16, KILL_ARTICLES)}
+KILL_DELAY_S = 0.5
 WRITERS = 4
 
 
@@ -50,13 +57,14 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_kill_9_during_ingest_loses_nothing(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    inputs = [str(p) for p in write_articles(tmp_path / "news", 8, "kill")]
+    inputs = [str(p) for p in write_articles(tmp_path / "news", KILL_ARTICLES, "kill")]
     expected = _reference(inputs, tmp_path)
     expected_ids = set().union(*expected)
     rng = random.Random(KILL_SEED)
-    for point in range(KILL_POINTS[backend]):
+    for point, k in enumerate(KILL_AFTER[backend]):
         db = _database(backend, tmp_path, request, f"killed{point}")
-        run = ingest_and_kill(inputs, db, rng.uniform(*KILL_WINDOW_S))
+        count = article_counter(db)
+        run = ingest_and_kill(inputs, db, rng.uniform(0, KILL_DELAY_S), when=lambda k=k, c=count: c() >= k)
         # what the kill left: a sound database, every committed article whole and once
         assert run.check.problems == [], (run.after_s, run.check.problems)
         assert run.check.integrity in ("ok", "n/a")

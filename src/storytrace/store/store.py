@@ -4,6 +4,10 @@ Writes are transactional. Each new article is written in its own transaction (it
 together), so an interrupted ingest keeps every article already committed and never leaves half of one. Stories are
 then regrouped over everything stored and written in one more transaction; only stories whose membership changed
 are analysed again (reuse, source groups, cross-check), and story ids carry over from the stories they continue.
+
+Several processes may write at once: every write transaction takes the write lock up front and is retried with
+backoff while the database is busy, an article another process stored first is merged rather than inserted twice,
+and the story update commits only over the state it analysed (see :meth:`Store.update_stories`).
 """
 
 from __future__ import annotations

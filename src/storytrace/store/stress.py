@@ -13,9 +13,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from storytrace.store import database_url
 from storytrace.store.verify import StoreCheck, verify
 
 # Words that a user must never see from a concurrent ingest (SQLite's busy error, a Python traceback).
@@ -61,25 +66,55 @@ def ingest_command(inputs: list[str], db: str) -> list[str]:
 class KillRun:
     """One ingest killed with SIGKILL after ``after_s`` seconds, and the store as it was left."""
 
-    after_s: float
+    after_s: float  # seconds from the start to the kill
     finished_first: bool  # the ingest ended before the kill came
     check: StoreCheck
 
 
-def ingest_and_kill(inputs: list[str], db: str, after_s: float) -> KillRun:
-    """Start ``storytrace ingest``, SIGKILL it after ``after_s`` seconds (no handler can run, no cleanup happens),
-    then check the store it left (``finished=False``: stories may lag the articles until the next ingest)."""
+def ingest_and_kill(
+    inputs: list[str], db: str, after_s: float, when: Callable[[], bool] | None = None, poll_s: float = 0.02
+) -> KillRun:
+    """Start ``storytrace ingest``, SIGKILL it (no handler can run, no cleanup happens) ``after_s`` seconds after
+    the start, or, given ``when``, ``after_s`` seconds after ``when()`` first holds (polled every ``poll_s``: "once
+    k articles are committed" puts kills in every phase however long the imports take). Then check the store it
+    left (``finished=False``: stories may lag the articles until the next ingest)."""
     proc = subprocess.Popen(
         ingest_command(inputs, db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
+    start = time.monotonic()
     try:
+        if when is not None:
+            while proc.poll() is None and not _holds(when):
+                time.sleep(poll_s)
         proc.wait(after_s)
         finished = True
     except subprocess.TimeoutExpired:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         finished = False
-    return KillRun(after_s, finished, verify(db, finished=False))
+    return KillRun(time.monotonic() - start, finished, verify(db, finished=False))
+
+
+def _holds(when: Callable[[], bool]) -> bool:
+    try:
+        return when()
+    except Exception:  # the database may not exist yet, or be mid-creation: not yet
+        return False
+
+
+def article_counter(db: str) -> Callable[[], int]:
+    """A function that says how many articles the store holds now, by a read-only query that neither creates the
+    database nor takes its write lock (open_store would do both), so polling it does not change what is tested."""
+    url = database_url(db)
+    if url.startswith("sqlite:"):
+        url = f"sqlite:///file:{url.removeprefix('sqlite:///')}?mode=ro&uri=true"
+    engine = create_engine(url, poolclass=NullPool)
+
+    def count() -> int:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM articles")).scalar() or 0)
+
+    return count
 
 
 @dataclass
