@@ -357,3 +357,18 @@ def test_quote_after_a_sentence_with_a_cue_inside_goes_on_with_that_speaker():
         "“We need far more data before anyone can claim a cure.”"
     )
     assert only(f, "far more data").speaker == "Maya Chen"
+
+
+def test_one_of_a_group_keeps_the_group():
+    f = facts("As the band left the stage, one of the fans shouted: “Play it again!”")
+    assert only(f, "Play it again").speaker == "one of the fans"
+
+
+def test_uncredited_quote_is_not_given_to_the_outlet_told():
+    f = facts(
+        "Customs and Border Protection is sending more agents to the bridge, the agency said in a statement to "
+        "Harbour News.\n\n"
+        "“Agents are working around the clock to process arrivals and to keep everyone safe and…"
+    )
+    speaker = only(f, "around the clock").speaker
+    assert speaker != "Harbour News"

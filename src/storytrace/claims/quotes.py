@@ -356,6 +356,11 @@ def _speech_verb(t: Token) -> bool:
 
 def speaker_phrase(doc: Doc, head: Token) -> SpacySpan:
     """The mention for a speaker head token: its named entity, or its noun phrase without clauses."""
+    if head.lower_ in _PARTITIVE_HEADS:
+        # 'one of the crowd shouted', 'some of the residents said': the 'of' phrase says who
+        of = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if of is not None:
+            return doc[head.left_edge.i : of.right_edge.i + 1]
     if head.ent_type_ and head.ent_iob_ in ("B", "I"):
         for ent in doc.ents:
             if ent.start <= head.i < ent.end:
@@ -403,6 +408,10 @@ def _phrase_before(verb: Token) -> Token | None:
         if t.head.i not in ids and t.pos_ in ("NOUN", "PROPN", "PRON") and t.ent_type_ not in _NOT_SPEAKER_ENTS:
             return t
     return None
+
+
+# heads that say who only with their 'of' phrase ('one of the crowd', 'some of the neighbours')
+_PARTITIVE_HEADS = frozenset(["one", "some", "many", "several", "each", "two", "three", "most", "all", "none"])
 
 
 def _subject_of(verb: Token) -> Token | None:
@@ -1003,6 +1012,10 @@ def _nearest_name(doc: Doc, lo: int, hi: int, anchor: int, quoted: Sequence[Span
         if ent.label_ not in _FALLBACK_LABELS or ent.start_char < lo or ent.end_char > hi:
             continue
         if _inside(ent.start_char, quoted):
+            continue
+        if ent.label_ != "PERSON" and ent.root.dep_ not in _SUBJECT_DEPS:
+            # an organisation in an object or a place phrase ('told ABC News', 'Rep. Biggs from Arizona', 'cases of
+            # COVID-19') is what somebody spoke to or about, not who spoke; as a subject it may be the speaker
             continue
         d = abs(ent.start_char - anchor) + (0 if ent.label_ == "PERSON" else 40)
         if best is None or d < best[0]:
