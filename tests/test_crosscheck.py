@@ -669,4 +669,4 @@ def test_a_synonym_swapped_inside_a_quote_keeps_it_close():
         "The speed with which it spread was astonishing", "The swiftness with which it spread was surprising"
     )
     assert c.verdict == "close", c.reason
-    assert compare_quote("The fire is under control", "The fire is out of control").verdict == "altered"
+    assert compare_quote("The fire is completely extinguished", "The fire is under control").verdict == "altered"
