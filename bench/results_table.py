@@ -292,12 +292,68 @@ ROWS: list[tuple[str, str, str, str, str, str, str]] = [
         "",
         "make bench-speed",
     ),
+    (
+        "reliability",
+        "fuzz_inputs",
+        "hostile inputs read (txt, md, html, json, jsonl, rss, atom, warc, warc.gz, gz)",
+        "seeded mutations of one valid file per format",
+        "",
+        "≥ 10,000",
+        "make bench-reliability",
+    ),
+    (
+        "reliability",
+        "fuzz_crashes",
+        "inputs on which the readers raised",
+        "10,000 seeded fuzzed inputs, 10 formats",
+        "",
+        "0",
+        "make bench-reliability",
+    ),
+    (
+        "reliability",
+        "fuzz_tracebacks",
+        "inputs that leaked a traceback or exception text, or ended silently",
+        "10,000 seeded fuzzed inputs, 10 formats",
+        "",
+        "0",
+        "make bench-reliability",
+    ),
+    (
+        "reliability",
+        "fuzz_hangs",
+        "inputs over 10 s",
+        "10,000 seeded fuzzed inputs, 10 formats",
+        "",
+        "0",
+        "make bench-reliability",
+    ),
+    (
+        "reliability",
+        "max_seconds_per_small_input",
+        "slowest fuzzed input (≤ 256 KB), seconds",
+        "10,000 seeded fuzzed inputs, 10 formats",
+        "",
+        "≤ 2 s",
+        "make bench-reliability",
+    ),
+    (
+        "reliability",
+        "peak_rss_mb_1gb_input",
+        "peak RSS reading a 1 GB input (plain, gzip bomb, .warc.gz bomb), MB",
+        "generated, default --max-bytes",
+        "",
+        "< 2048 MB",
+        "make bench-reliability",
+    ),
 ]
 
 
 def fmt(value: float | None) -> str:
     if value is None:
         return "n/a"
+    if isinstance(value, int):  # a count (fuzz_crashes): 0, not 0.000
+        return f"{value:,}"
     if value >= 100:
         return f"{value:,.0f}"
     if value >= 10:

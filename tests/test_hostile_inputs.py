@@ -20,7 +20,9 @@ from typer.testing import CliRunner
 
 from storytrace.claims.dates import anchor_date, find_dates
 from storytrace.cli import app, shown
+from storytrace.errors import InputError
 from storytrace.ingest import article_id, read_document, read_inputs
+from storytrace.ingest.safety import budget_for, time_budget
 from storytrace.ingest.sentences import split_sentences
 from storytrace.options import IngestOptions
 from storytrace.records import Article
@@ -60,6 +62,18 @@ def _read(tmp_path: Path, name: str, data: bytes | str, **options: int) -> tuple
 def test_pathological_text_is_read_fast(tmp_path: Path, name: str, data: str) -> None:
     articles, skipped = _read(tmp_path, name, data)
     assert len(articles) + len(skipped) == 1
+
+
+def test_the_time_budget_skips_a_document_that_runs_over() -> None:
+    t0 = time.perf_counter()
+    with (
+        pytest.raises(InputError, match="took longer than 0 s of processor time to read"),
+        time_budget("slow.txt", 0.2),
+    ):
+        while time.perf_counter() - t0 < 10:  # stands in for a reader stuck in a loop
+            pass
+    assert time.perf_counter() - t0 < 2
+    assert budget_for(20_000_000) > budget_for(0) > 0  # linear readers: the budget grows with the input
 
 
 def test_sentence_splitting_of_a_million_characters_is_linear() -> None:

@@ -29,7 +29,7 @@ from storytrace.ingest.draft import Batch, Draft
 from storytrace.ingest.formats import parse
 from storytrace.ingest.language import detect_language
 from storytrace.ingest.readers import check_field_map
-from storytrace.ingest.safety import clean_opt, clean_str, time_budget
+from storytrace.ingest.safety import budget_for, clean_opt, clean_str, time_budget
 from storytrace.ingest.sentences import split_sentences
 from storytrace.ingest.sources import expand, load
 from storytrace.options import IngestOptions
@@ -133,7 +133,7 @@ def _collect(
         if fmt_label:
             draft.format = fmt_label
         try:
-            with time_budget(clean_str(draft.origin)):
+            with time_budget(clean_str(draft.origin), budget_for(sum(len(p) for p in draft.paragraphs))):
                 art = to_article(draft)
         except InputError as exc:
             skipped.append(_skip(exc.origin, exc.reason))
@@ -156,7 +156,7 @@ def read_inputs(paths: Sequence[str], options: IngestOptions | None = None) -> t
     for source in sources:
         try:
             loaded = load(source, options)
-            with time_budget(source.origin):
+            with time_budget(source.origin, budget_for(len(loaded.data))):
                 batch = parse(loaded.data, source.origin, loaded.name, options, content_type=loaded.content_type)
         except InputError as exc:
             skipped.append(_skip(exc.origin, exc.reason))
@@ -183,7 +183,7 @@ def read_document(
     if len(raw) > options.max_bytes:
         return [], [Skipped(origin, f"too large (over {options.max_bytes / 1_000_000:.1f} MB)")]
     try:
-        with time_budget(origin):
+        with time_budget(origin, budget_for(len(raw))):
             batch = parse(raw, origin, origin.rsplit("/", 1)[-1], options, fmt=fmt)
     except InputError as exc:
         return [], [_skip(exc.origin, exc.reason)]

@@ -6,8 +6,10 @@ can be printed and stored, and a time budget per document.
   once, at ingest.
 - ``display_name``: a path as the user can read it; bytes that are not UTF-8 are shown as ``\\xff`` escapes (the
   file is still opened by its real name).
-- ``time_budget``: a per-document deadline (SIGALRM, on the main thread of Unix only; elsewhere it does nothing and
-  the readers' linear time is the only guard).
+- ``time_budget``: a per-document budget of processor time (``budget_for(size)``), by ``ITIMER_PROF``/SIGPROF on the
+  main thread of Unix only; elsewhere it does nothing and the readers' linear time is the only guard. Processor
+  time, not wall time: a reader stuck in a loop uses it, a busy machine does not make a good input run over, and
+  SIGALRM stays free for whoever else needs it (pytest-timeout, servers).
 """
 
 from __future__ import annotations
@@ -25,10 +27,18 @@ from storytrace.errors import InputError
 # Surrogate code points: never valid on their own in UTF-8 text (the only str values Python cannot encode).
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
-# Seconds one input (its reading, parsing and cleaning) may take before it is skipped. Every reader is linear, so
-# this is only reached by something pathological: a 20 MB input (the default --max-bytes) of HTML, the slowest
-# format, takes about 15 s on one core of the development machine; twice that leaves room for a slower one.
+# Seconds one input (its reading, parsing and cleaning) may take before it is skipped: a base plus a share per MB,
+# since every reader is linear in its input. Measured on the 2-core development machine under a load average of 8-10:
+# HTML, the slowest format, read at about 2 s per MB (a 1 MB page 1.8 s, 4 MB 8.8 s); 5 s per MB leaves 2.5 times
+# that, and the 30 s base covers the fixed costs (the first HTML page imports trafilatura and dateparser, ~3 s). A
+# 20 MB input (the default --max-bytes) gets 130 s. Only something pathological reaches it.
 DOCUMENT_BUDGET_S = 30.0
+BUDGET_S_PER_MB = 5.0
+
+
+def budget_for(n_bytes: int) -> float:
+    """The time budget of an input of ``n_bytes``."""
+    return DOCUMENT_BUDGET_S + BUDGET_S_PER_MB * n_bytes / 1_000_000
 
 
 def clean_str(value: str) -> str:
@@ -52,16 +62,17 @@ def display_name(path: str) -> str:
 
 
 class _OverBudget(BaseException):
-    """Raised inside the reader by the alarm; a BaseException so that a reader's ``except Exception`` cannot eat it."""
+    """Raised inside the reader by the timer; a BaseException so that a reader's ``except Exception`` cannot eat it."""
 
 
 @contextlib.contextmanager
-def time_budget(origin: str, seconds: float = DOCUMENT_BUDGET_S) -> Iterator[None]:
-    """Raise ``InputError(origin, "took longer than N s ...")`` when the block runs past ``seconds``."""
+def time_budget(origin: str, seconds: float) -> Iterator[None]:
+    """Raise ``InputError(origin, "took longer than N s ...")`` when the block uses more than ``seconds`` of
+    processor time."""
     usable = (
         hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
-        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # someone else's alarm is running: leave it be
+        and signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)  # a profiler's timer is running: leave it be
     )
     if not usable:
         yield
@@ -70,15 +81,25 @@ def time_budget(origin: str, seconds: float = DOCUMENT_BUDGET_S) -> Iterator[Non
     def on_alarm(signum: int, frame: FrameType | None) -> None:
         raise _OverBudget
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, on_alarm)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     except _OverBudget:
-        raise InputError(origin, f"took longer than {seconds:g} s to read (time limit per document)") from None
+        raise InputError(
+            origin, f"took longer than {seconds:.0f} s of processor time to read (limit per document)"
+        ) from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
-__all__ = ["DOCUMENT_BUDGET_S", "clean_opt", "clean_str", "display_name", "time_budget"]
+__all__ = [
+    "BUDGET_S_PER_MB",
+    "DOCUMENT_BUDGET_S",
+    "budget_for",
+    "clean_opt",
+    "clean_str",
+    "display_name",
+    "time_budget",
+]
