@@ -89,3 +89,14 @@ def test_weekday_of_a_past_saying_in_a_forward_looking_sentence() -> None:
     assert found == {"Wednesday": "2025-03-12", "next week": "2025-03-17"}
     text = "The vote is scheduled on Friday and will be public."
     assert [d.value for d in find_dates(text, 0, len(text), dt.date(2025, 3, 13), "published")] == ["2025-03-14"]
+
+
+def test_a_weekday_points_the_way_of_the_verb_it_hangs_from() -> None:
+    # a forward-looking sentence about Friday's meeting that recalls Tuesday's fire; a report of a past decision
+    # about the coming Monday
+    text = "The board is set to meet on Friday, with the quay shut since a fire destroyed the depot on Tuesday night."
+    found = {d.text: d.value for d in find_dates(text, 0, len(text), dt.date(2025, 3, 13), "published")}
+    assert found["Friday"] == "2025-03-14" and found["Tuesday night"] == "2025-03-11"
+    text = "The board met on Friday and decided to reopen the quay to ships on Monday."
+    found = {d.text: d.value for d in find_dates(text, 0, len(text), dt.date(2025, 3, 15), "published")}
+    assert found["Friday"] == "2025-03-14" and found["Monday"] == "2025-03-17"

@@ -152,6 +152,42 @@ def anchor_date(published: str | None, dateline: str | None, text: str) -> tuple
     return None, None
 
 
+# the verb a weekday hangs from decides which way it points, not the sentence's mood: "shut since a fire destroyed
+# it on Tuesday night" in a sentence about Friday's meeting is past; "decided to reopen it on Monday" is ahead
+_CLAUSE_START = re.compile(r"[,;:()]|\b(?:and|but|after|before|since|when|while|because|as|until|which|who)\b", re.I)
+_IRREGULAR_PAST = frozenset(
+    {
+        *("was", "were", "had", "did", "met", "made", "took", "gave", "came", "went", "began", "broke", "rose"),
+        *("fell", "told", "said", "saw", "found", "left", "held", "led", "lost", "won", "shut", "struck", "hit"),
+        *("sent", "spoke", "stood", "thought", "brought", "caught", "fought", "sold", "built", "kept"),
+    }
+)
+# before a participle these make it a present passive or an adjective, not a past verb ("is scheduled", "the damaged")
+_NOT_PAST_BEFORE = frozenset({"is", "are", "be", "been", "being", "'s", "the", "a", "an", "its", "their", "his", "her"})
+_AHEAD_WORDS = frozenset({"will", "shall", "'ll", "would", "to"})
+_VERB_LOOKBACK = 8  # words back from the weekday, within its clause
+
+
+def _verb_tense_before(before: str, default: bool) -> bool:
+    """Whether a weekday looks ahead, judged by the nearest verb before it in its clause (else ``default``)."""
+    cut = list(_CLAUSE_START.finditer(before))
+    clause = before[cut[-1].end() :] if cut else before
+    words = re.findall(r"[A-Za-z'-]+", clause)[-_VERB_LOOKBACK:]
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i].lower()
+        before = words[i - 1].lower() if i > 0 else ""
+        if w in _AHEAD_WORDS:
+            return True
+        if before == "to" and not w.endswith("ed"):
+            return True  # "to reopen ... on Monday"
+        participle = w.endswith("ed") and len(w) > 4 and "-" not in w
+        if participle and before in _NOT_PAST_BEFORE:
+            return default  # "is scheduled on Friday": the sentence's own mood decides
+        if w in _IRREGULAR_PAST or participle:
+            return False
+    return default
+
+
 def find_dates(
     text: str, lo: int, hi: int, anchor: dt.date | None, anchor_kind: str | None, future: bool | None = None
 ) -> list[DateMention]:
@@ -208,6 +244,8 @@ def find_dates(
                     # "said on Wednesday it expected ... next week": the weekday dates the saying, which is past,
                     # whatever the rest of the sentence looks ahead to
                     ahead = looks_ahead and not (kind == "weekday" and _PAST_VERB_BEFORE.search(text, lo, a))
+                    if kind == "weekday":
+                        ahead = _verb_tense_before(text[lo:a], ahead)
                     res = resolve_relative(kind, words, anchor, ahead)
                     if res is None:
                         continue
