@@ -9,7 +9,9 @@ import gzip
 import itertools
 import json
 import os
+import shutil
 import sqlite3
+import tempfile
 import time
 from pathlib import Path
 
@@ -233,21 +235,54 @@ def test_file_names_that_are_not_utf8_work_end_to_end(tmp_path: Path) -> None:
     art.origin.encode("utf-8")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every directory: permissions cannot be tested as root")
-def test_unreadable_subdirectory_is_reported(tmp_path: Path) -> None:
-    (tmp_path / "ok.txt").write_text(GOOD * 3)
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    (locked / "a.txt").write_text(GOOD)
-    locked.chmod(0)
+NOBODY = 65534  # the conventional uid/gid of "nobody": permissions mean nothing to root, so root tests as nobody
+
+
+def _read_as_nobody(paths: list[str]) -> dict[str, list]:
+    """``read_inputs`` of each path, in a forked child that runs as nobody when we are root (the child does not exec:
+    the interpreter under /root is out of nobody's reach)."""
+    rfd, wfd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop root, read, report, leave without running the parent's cleanup
+        code = 1
+        try:
+            os.close(rfd)
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(NOBODY)
+                os.setuid(NOBODY)
+            out = {}
+            for p in paths:
+                articles, skipped = read_inputs([p])
+                out[p] = [len(articles), [[s.origin, s.reason] for s in skipped]]
+            os.write(wfd, json.dumps(out).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(wfd)
+    with os.fdopen(rfd, "rb") as fh:
+        data = fh.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    return json.loads(data)
+
+
+def test_unreadable_subdirectory_is_reported() -> None:
+    top = Path(tempfile.mkdtemp(prefix="storytrace-perm-"))  # not under pytest's 0700 tmp: nobody must reach it
+    locked = top / "locked"
     try:
-        articles, skipped = read_inputs([str(tmp_path)])
-        explicit = read_inputs([str(locked)])[1]
+        top.chmod(0o755)
+        (top / "ok.txt").write_text(GOOD * 3)
+        locked.mkdir()
+        (locked / "a.txt").write_text(GOOD)
+        locked.chmod(0)
+        result = _read_as_nobody([str(top), str(locked)])
     finally:
         locked.chmod(0o755)
-    assert len(articles) == 1
-    assert [(s.origin, s.reason) for s in skipped] == [(str(locked), "cannot read directory (permission denied)")]
-    assert [s.reason for s in explicit] == ["cannot read directory (permission denied)"]
+        shutil.rmtree(top)
+    reason = "cannot read directory (permission denied)"
+    assert result[str(top)] == [1, [[str(locked), reason]]]  # the walk goes on past it, and says so
+    assert result[str(locked)] == [0, [[str(locked), reason]]]  # named explicitly: not "has no article files"
 
 
 def test_shown_escapes_every_terminal_control() -> None:

@@ -37,7 +37,7 @@ def read_warc(data: bytes, origin: str) -> Batch:
     except _CutShort as cut:
         seen_html = cut.seen
         if not seen_html:
-            raise InputError(origin, f"not a readable WARC file ({cut.kind})") from None
+            raise InputError(origin, "not a readable WARC file") from None
         batch.skipped.append(Skipped(origin, f"WARC file cut short after {seen_html} records"))
     if warnings.getvalue().strip():
         batch.skipped.append(
@@ -49,10 +49,11 @@ def read_warc(data: bytes, origin: str) -> Batch:
 
 
 class _CutShort(Exception):
-    def __init__(self, seen: int, kind: str) -> None:
-        super().__init__(kind)
+    """The archive broke off (warcio raised) after ``seen`` HTML records."""
+
+    def __init__(self, seen: int) -> None:
+        super().__init__(seen)
         self.seen = seen
-        self.kind = kind
 
 
 def _read_records(records: Any, origin: str, batch: Batch) -> int:
@@ -89,5 +90,5 @@ def _read_records(records: Any, origin: str, batch: Batch) -> int:
                 continue
             batch.drafts.extend(page.drafts)
     except (ArchiveLoadFailed, ValueError, EOFError, OSError) as exc:
-        raise _CutShort(seen_html, type(exc).__name__) from exc
+        raise _CutShort(seen_html) from exc
     return seen_html
