@@ -117,6 +117,20 @@ def test_any_bytes_in_any_format_are_read_or_skipped(data: bytes, fmt: str | Non
         json.dumps(a.title)
 
 
+_EXTENSIONS = [".txt", ".md", ".html", ".json", ".jsonl", ".rss", ".atom", ".xml", ".warc", ".warc.gz", ".gz", ""]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2_000), st.sampled_from(_EXTENSIONS), st.booleans())
+def test_any_file_is_read_or_skipped_by_read_inputs(data: bytes, ext: str, gzipped: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"input{ext}"
+        path.write_bytes(gzip.compress(data) if gzipped else data)
+        articles, skipped = read_inputs([str(path)])
+    assert articles or skipped
+    assert all(s.reason and "\n" not in s.reason and "Error" not in s.reason for s in skipped)
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # Bad data inside a good container
 
