@@ -69,6 +69,7 @@ def test_kill_9_during_ingest_loses_nothing(backend: str, tmp_path: Path, reques
         assert run.check.problems == [], (run.after_s, run.check.problems)
         assert run.check.integrity in ("ok", "n/a")
         committed = set(run.check.articles)
+        assert len(committed) >= k  # the kill came after the k-th commit, as planned
         # the next ingest completes the job: nothing committed is lost, nothing doubled, stories as if never killed
         with open_store(db) as store:
             store.ingest(inputs)
