@@ -6,10 +6,7 @@ samples measured when they were pinned, so a regression fails CI.
 
 from __future__ import annotations
 
-import json
 import sys
-
-import numpy as np
 
 from conftest import ROOT, shared_data
 
