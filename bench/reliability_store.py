@@ -423,7 +423,7 @@ def main() -> None:
         "seconds": round(time.monotonic() - started, 1),
     }
     RESULT.parent.mkdir(parents=True, exist_ok=True)
-    RESULT.write_text(json.dumps({**summary, "details": results}, indent=2) + "\n", encoding="utf-8")
+    RESULT.write_text(json.dumps({"figures": summary, "details": results}, indent=2) + "\n", encoding="utf-8")
     log(json.dumps(summary, indent=2))
     log(f"wrote {RESULT.relative_to(ROOT)}")
 
