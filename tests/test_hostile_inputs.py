@@ -361,3 +361,19 @@ def test_a_document_that_breaks_the_parser_is_left_out() -> None:
     stories = analyze_articles([good, huge], skipped=skipped)
     assert [(s.origin, s.reason) for s in skipped] == [("huge.txt", PARSER_FAILED)]
     assert [s.articles for s in stories] == [[good.id]]
+
+
+def test_a_document_that_breaks_the_parser_is_left_out_of_the_store(tmp_path: Path) -> None:
+    from storytrace.pipeline import PARSER_FAILED
+    from storytrace.store import open_store
+
+    def article(text: str, origin: str) -> Article:
+        return Article(id=article_id(text), origin=origin, origins=[origin], text=text, sentences=split_sentences(text))
+
+    good = article(GOOD * 3, "good.txt")
+    huge = article("word " * 210_000, "huge.txt")  # past ingest's guard, as above
+    with open_store(str(tmp_path / "st.db")) as store:
+        report = store.add_articles([good, huge])
+        assert report.added == [good.id]
+        assert [(s.origin, s.reason) for s in report.skipped] == [("huge.txt", PARSER_FAILED)]
+        assert [a.id for a in store.dossier().articles] == [good.id]

@@ -36,7 +36,7 @@ from storytrace.errors import MissingExtra
 from storytrace.ingest import merge_reading, read_inputs
 from storytrace.ingest.sources import expand
 from storytrace.options import Options
-from storytrace.pipeline import analyze_story
+from storytrace.pipeline import EMBEDDER_FAILED, PARSER_FAILED, analyze_story, each_isolated
 from storytrace.records import Article, ArticleFacts, Dossier, Skipped
 from storytrace.stories import group_stories
 
@@ -132,10 +132,23 @@ def _read_task(batch: dict[str, np.ndarray], options: Options) -> dict[str, np.n
 
 def _parse_task(batch: dict[str, np.ndarray], options: Options) -> dict[str, np.ndarray]:
     articles: list[Article] = [_loads(b) for b in batch["blob"]]
-    facts = {f.article: f for f in extract_facts(articles, options.claims)}
-    vectors = embed_articles(articles)
-    blobs = [pickle.dumps((facts[a.id], vectors[a.id])) for a in articles]
-    return _rows([int(n) for n in batch["order"]], ["parsed"] * len(articles), blobs)
+    # an article the parser or the embedder fails on comes back as a Skipped row; the rest of the batch goes on
+    left_out: list[Skipped] = []
+    facts = each_isolated(
+        articles, lambda arts: {f.article: f for f in extract_facts(arts, options.claims)}, PARSER_FAILED, left_out
+    )
+    vectors = each_isolated([a for a in articles if a.id in facts], embed_articles, EMBEDDER_FAILED, left_out)
+    why = {s.origin: s for s in left_out}
+    kinds: list[str] = []
+    blobs: list[bytes] = []
+    for a in articles:
+        if a.id in vectors:
+            kinds.append("parsed")
+            blobs.append(pickle.dumps((facts[a.id], vectors[a.id])))
+        else:
+            kinds.append("skipped")
+            blobs.append(pickle.dumps(why.get(a.origin) or Skipped(a.origin, PARSER_FAILED)))
+    return _rows([int(n) for n in batch["order"]], kinds, blobs)
 
 
 def _story_task(batch: dict[str, np.ndarray], options: Options) -> dict[str, np.ndarray]:
@@ -203,9 +216,14 @@ def analyze_with_ray(
         parsed = _run(ray, items, _parse_task, ARTICLE_BATCH, options)
         facts: dict[str, ArticleFacts] = {}
         vectors: dict[str, np.ndarray] = {}
-        for a, (_n, _kind, (f, v)) in zip(articles, parsed, strict=True):
-            facts[a.id] = f
-            vectors[a.id] = v
+        kept: list[Article] = []
+        for a, (_n, kind, rec) in zip(articles, parsed, strict=True):
+            if kind == "skipped":
+                skipped.append(rec)
+                continue
+            facts[a.id], vectors[a.id] = rec
+            kept.append(a)
+        articles = kept
         progress("parse", len(articles), len(articles))
 
         story_groups = group_stories(articles, facts, vectors, options.stories)

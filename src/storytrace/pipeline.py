@@ -63,7 +63,7 @@ EMBEDDER_FAILED = "left out: the sentence embedder failed on this article"
 CROSSCHECK_FAILED = "left out: the cross-check failed on this article's story"
 
 
-def _each(
+def each_isolated(
     articles: Sequence[Article], stage: Callable[[list[Article]], dict[str, T]], reason: str, skipped: list[Skipped]
 ) -> dict[str, T]:
     """Run ``stage`` over all articles at once; when it fails, over each article alone, and leave out (with a
@@ -86,7 +86,7 @@ def _each(
     return out
 
 
-def _story_isolated(
+def story_isolated(
     sg: StoryGroup,
     by_id: Mapping[str, Article],
     facts: Mapping[str, ArticleFacts],
@@ -131,13 +131,13 @@ def analyze_articles(
     left_out: list[Skipped] = [] if skipped is None else skipped
     progress("parse", 0, len(articles))
     claim_options = options.claims
-    facts = _each(
+    facts = each_isolated(
         articles, lambda batch: {f.article: f for f in extract_facts(batch, claim_options)}, PARSER_FAILED, left_out
     )
     articles = [a for a in articles if a.id in facts]
     progress("parse", len(articles), len(articles))
     progress("embed", 0, len(articles))
-    vectors = _each(articles, embed_articles, EMBEDDER_FAILED, left_out)
+    vectors = each_isolated(articles, embed_articles, EMBEDDER_FAILED, left_out)
     articles = [a for a in articles if a.id in vectors]
     progress("embed", len(articles), len(articles))
     by_id = {a.id: a for a in articles}
@@ -145,7 +145,7 @@ def analyze_articles(
     stories: list[Story] = []
     for n, sg in enumerate(story_groups):
         progress("stories", n, len(story_groups))
-        story = _story_isolated(sg, by_id, facts, vectors, options, left_out)
+        story = story_isolated(sg, by_id, facts, vectors, options, left_out)
         if story is not None:
             stories.append(story)
     progress("stories", len(story_groups), len(story_groups))

@@ -125,6 +125,8 @@ class Store:
         self.url = url
         # One writer per process at a time: the web app ingests uploads from worker threads.
         self._write_lock = threading.Lock()
+        # articles the cross-check failed on while stories were analysed again (reported by the ingest that did it)
+        self._left_out: list[Skipped] = []
 
     # -- plumbing ---------------------------------------------------------------------------------------------------
 
@@ -181,8 +183,10 @@ class Store:
         read, skipped = read_inputs(paths, options.ingest) if paths else ([], [])
         with self._write_lock:
             report = self.add_articles([*given, *read], options, progress)
-            report.skipped = list(skipped)
+            report.skipped = [*skipped, *report.skipped]
+            self._left_out = []
             report.stories_changed, report.stories_removed = self.update_stories(options, progress)
+            report.skipped += self._left_out
         return report
 
     def add_articles(
@@ -191,6 +195,7 @@ class Store:
         """Store articles (parsing and embedding the new ones); does not touch stories."""
         from storytrace.claims import extract_facts
         from storytrace.embed import embed_articles
+        from storytrace.pipeline import EMBEDDER_FAILED, PARSER_FAILED, each_isolated
 
         options = options or Options()
         report = IngestReport()
@@ -216,8 +221,17 @@ class Store:
         progress("parse", 0, len(fresh))
         for b in range(0, len(fresh), PARSE_BATCH):
             batch = fresh[b : b + PARSE_BATCH]
-            facts = {f.article: f for f in extract_facts(batch, options.claims)}
-            vectors = embed_articles(batch)
+            # one article that makes the parser or the embedder fail is left out with a plain reason; the rest of
+            # the batch is stored (the same isolation as the in-process pipeline)
+            facts = each_isolated(
+                batch,
+                lambda arts: {f.article: f for f in extract_facts(arts, options.claims)},
+                PARSER_FAILED,
+                report.skipped,
+            )
+            batch = [a for a in batch if a.id in facts]
+            vectors = each_isolated(batch, embed_articles, EMBEDDER_FAILED, report.skipped)
+            batch = [a for a in batch if a.id in vectors]
             for a in batch:
                 if self._write_article(a, facts.get(a.id) or ArticleFacts(article=a.id), vectors[a.id]):
                     report.added.append(a.id)
@@ -300,7 +314,7 @@ class Store:
     def _analyse(
         self, snap: _Snapshot, fingerprint: str, options: Options, progress: Progress
     ) -> tuple[list[Story], list[str]]:
-        from storytrace.pipeline import analyze_story
+        from storytrace.pipeline import story_isolated
         from storytrace.stories import group_stories, stable_ids
 
         force = snap.fingerprint != fingerprint
@@ -314,7 +328,9 @@ class Store:
             if not force and previous.get(g.id) == members:
                 continue
             progress("stories", n, len(groups))
-            fresh.append(analyze_story(g, [by_id[a] for a in g.articles], snap.facts, snap.vectors, options))
+            story = story_isolated(g, by_id, snap.facts, snap.vectors, options, self._left_out)
+            if story is not None:
+                fresh.append(story)
         progress("stories", len(groups), len(groups))
         keep = {g.id for g in groups}
         return fresh, sorted(set(previous) - keep)
