@@ -16,7 +16,8 @@ judged either by the dataset's own labels (METER's derivation classes, OneStopEn
 in ``bench/trust/labels/*.jsonl`` (the rules the labellers followed are in ``bench/trust/LABELLING.md``). Quotes'
 speakers are judged against hand labels too (``speaker`` rows).
 
-``python bench/trust.py dump --split dev`` writes every finding with both texts to ``bench/work/trust/`` for
+``python bench/trust.py judge`` judges the last run's findings again after new labels, without rerunning the
+pipeline. ``python bench/trust.py dump --split dev`` writes every finding with both texts to ``bench/work/trust/`` for
 labelling; ``python bench/trust.py`` runs both splits and writes ``bench/results/trust.json`` with the test split's
 figures (the dev split's beside them, under ``dev``). Unlabelled accusations on independent piles count as false:
 the figure never improves by leaving a finding unread.
@@ -528,7 +529,7 @@ def judge(found: list[dict[str, Any]], items: dict[str, list[Item]], labels: dic
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("mode", nargs="?", default="bench", choices=["bench", "dump"])
+    ap.add_argument("mode", nargs="?", default="bench", choices=["bench", "dump", "judge"])
     ap.add_argument("--split", choices=["dev", "test"], default=None)
     ap.add_argument("--piles", default=",".join(PILES))
     args = ap.parse_args()
@@ -537,7 +538,13 @@ def main() -> None:
     splits = [args.split] if args.split else ["dev", "test"]
     report: dict[str, Any] = {}
     for split in splits:
-        items, found, timing = run_split(split, piles)
+        if args.mode == "judge":  # labels changed, findings not: judge the last run's findings again
+            items = {p: LOADERS[p](split) for p in piles}
+            path = WORK / f"findings-{split}.jsonl"
+            found = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            timing = json.loads(RESULTS.read_text()).get(split, {}).get("seconds", {}) if RESULTS.is_file() else {}
+        else:
+            items, found, timing = run_split(split, piles)
         out = WORK / f"findings-{split}.jsonl"
         with out.open("w", encoding="utf-8") as fh:
             for f in found:
@@ -548,7 +555,7 @@ def main() -> None:
         report[split] = figures
         print(json.dumps({split: figures}, indent=1))
         print(f"findings written to {out}")
-    if args.mode == "bench" and "test" in report and piles == PILES:
+    if args.mode in ("bench", "judge") and "test" in report and piles == PILES:
         test = report["test"]
         keep = (
             "false_accusations_per_100",
