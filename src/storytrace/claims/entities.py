@@ -497,7 +497,7 @@ def article_entities(doc: Doc, sentences: Sequence[Span]) -> ArticleEntities:
     return out
 
 
-_TITLE_WORDS = frozenset(
+TITLE_WORDS = frozenset(
     [
         "mr",
         "mrs",
@@ -529,7 +529,7 @@ MIN_VARIANT_NAME = 4
 
 
 def _name_parts(name: str) -> list[str]:
-    return [w for w in re.split(r"[\s.]+", name.lower()) if w and w not in _TITLE_WORDS]
+    return [w for w in re.split(r"[\s.]+", name.lower()) if w and w not in TITLE_WORDS]
 
 
 def _spelled_alike(a: str, b: str) -> bool:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from storytrace.claims.entities import TITLE_WORDS
 from storytrace.claims.numbers import number_role
 from storytrace.crosscheck.align import ClaimItem
 from storytrace.crosscheck.context import StoryContext, first_sentence
@@ -671,31 +672,7 @@ def role_label(by_article: dict[str, list[tuple[str, int, str]]], article: str) 
     return "the holder of the same role"
 
 
-_TITLES = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "prof",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-        "gov",
-        "sen",
-        "rep",
-        "gen",
-        "col",
-        "capt",
-        "sgt",
-        "det",
-        "insp",
-        "rev",
-        "fr",
-    ]
-)
+_TITLES = TITLE_WORDS  # the claims stage's honorifics: one list for naming people
 
 
 def _name_words(key: str) -> list[str]:
