@@ -36,7 +36,7 @@ from storytrace.errors import MissingExtra
 from storytrace.ingest import merge_reading, read_inputs
 from storytrace.ingest.sources import expand
 from storytrace.options import Options
-from storytrace.pipeline import EMBEDDER_FAILED, PARSER_FAILED, analyze_story, each_isolated
+from storytrace.pipeline import EMBEDDER_FAILED, PARSER_FAILED, each_isolated, story_isolated
 from storytrace.records import Article, ArticleFacts, Dossier, Skipped
 from storytrace.stories import group_stories
 
@@ -153,10 +153,22 @@ def _parse_task(batch: dict[str, np.ndarray], options: Options) -> dict[str, np.
 
 def _story_task(batch: dict[str, np.ndarray], options: Options) -> dict[str, np.ndarray]:
     blobs: list[bytes] = []
-    for b in batch["blob"]:
+    kinds: list[str] = []
+    orders: list[int] = []
+    for n, b in zip(batch["order"], batch["blob"], strict=True):
         sg, members, facts, vectors = _loads(b)
-        blobs.append(pickle.dumps(analyze_story(sg, members, facts, vectors, options)))
-    return _rows([int(n) for n in batch["order"]], ["story"] * len(blobs), blobs)
+        # a story whose cross-check fails on one article goes on without it; the article comes back as a Skipped row
+        left_out: list[Skipped] = []
+        story = story_isolated(sg, {a.id: a for a in members}, facts, vectors, options, left_out)
+        for s in left_out:
+            orders.append(int(n))
+            kinds.append("skipped")
+            blobs.append(pickle.dumps(s))
+        if story is not None:
+            orders.append(int(n))
+            kinds.append("story")
+            blobs.append(pickle.dumps(story))
+    return _rows(orders, kinds, blobs)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -239,6 +251,14 @@ def analyze_with_ray(
                 {a: vectors[a] for a in sg.articles},
             )
             items.append({"order": n, "blob": pickle.dumps(payload)})
-        stories = [rec for _n, _kind, rec in _run(ray, items, _story_task, 1, options)]
+        stories = []
+        gone: set[str] = set()
+        for _n, kind, rec in _run(ray, items, _story_task, 1, options):
+            if kind == "skipped":
+                skipped.append(rec)
+                gone.add(rec.origin)
+            else:
+                stories.append(rec)
+        articles = [a for a in articles if a.origin not in gone]
         progress("stories", len(story_groups), len(story_groups))
     return build_dossier(articles, stories, skipped, options)
