@@ -349,7 +349,7 @@ ROWS: list[tuple[str, str, str, str, str, str, str]] = [
     (
         "reliability_store",
         "kill9_runs",
-        "`kill -9` at random points of `storytrace ingest` (SQLite 20, PostgreSQL 12)",
+        "`kill -9` at random points of `storytrace ingest` (20 on SQLite, 20 on PostgreSQL)",
         "seeded kill points, real ingest processes",
         "",
         "≥ 20",
