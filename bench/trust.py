@@ -309,7 +309,7 @@ def findings(pile: str, items: list[Item], dossier: Dossier) -> list[dict[str, A
                 {"from": sent(r.source, e.from_sentence), "to": sent(r.derived, e.to_sentence), "match": e.match}
                 for e in r.evidence[:6]
             ]
-            relation = getattr(r, "relation", None) or ("undecided" if r.direction == "undecided" else "derived")
+            relation = "undecided" if r.direction == "undecided" else "derived"  # an arrow, or none
             out.append(
                 {
                     "finding": "reuse",

@@ -532,7 +532,8 @@ def _name_parts(name: str) -> list[str]:
     return [w for w in re.split(r"[\s.]+", name.lower()) if w and w not in TITLE_WORDS]
 
 
-def _spelled_alike(a: str, b: str) -> bool:
+def spelled_alike(a: str, b: str) -> bool:
+    """ "oler"/"oller", "mohammed"/"muhammad": one letter doubled, dropped or changed in a longer name."""
     if a == b:
         return True
     if min(len(a), len(b)) < MIN_VARIANT_NAME or a[0] != b[0]:
@@ -544,10 +545,10 @@ def same_person_name(a: str, b: str) -> bool:
     """Two full names of one person: a title, a middle name or initial, an initial for the given name, or a
     spelling variant ("Janet L. Yellen" / "Janet Yellen", "J. Oler" / "Jim Oller", "Dr Ana Ruiz" / "Ana Ruiz")."""
     wa, wb = _name_parts(a), _name_parts(b)
-    if len(wa) < 2 or len(wb) < 2 or not _spelled_alike(wa[-1], wb[-1]):
+    if len(wa) < 2 or len(wb) < 2 or not spelled_alike(wa[-1], wb[-1]):
         return False
     ga, gb = wa[0], wb[0]
-    return ga[0] == gb[0] and (len(ga) == 1 or len(gb) == 1 or _spelled_alike(ga, gb))
+    return ga[0] == gb[0] and (len(ga) == 1 or len(gb) == 1 or spelled_alike(ga, gb))
 
 
 def _merge_variants(full: dict[str, str]) -> None:

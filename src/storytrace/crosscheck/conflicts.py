@@ -5,12 +5,11 @@ role, and each conflict quotes both sides in its explanation.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from storytrace.claims.entities import TITLE_WORDS
+from storytrace.claims.entities import TITLE_WORDS, spelled_alike
 from storytrace.claims.numbers import number_role
 from storytrace.crosscheck.align import ClaimItem
 from storytrace.crosscheck.context import StoryContext, first_sentence
@@ -680,22 +679,6 @@ def _name_words(key: str) -> list[str]:
     return [w for w in re.split(r"[\s.:-]+", key.lower()) if w and w not in _TITLES and w != "person"]
 
 
-def _spelled_alike(a: str, b: str) -> bool:
-    """ "oler"/"oller", "mohammed"/"muhammad": one letter doubled, dropped or changed in a longer name."""
-    if a == b:
-        return True
-    if min(len(a), len(b)) < MIN_VARIANT_NAME or a[0] != b[0]:
-        return False
-    return difflib.SequenceMatcher(a=a, b=b).ratio() >= NAME_VARIANT_RATIO
-
-
-# a surname this short differs by one letter from too many others ("Lee"/"Lea") to be called a spelling variant
-MIN_VARIANT_NAME = 4
-# letter-sequence similarity of two spellings of one name: "oler"/"oller" 0.89, "mohammed"/"muhammad" 0.75,
-# "jones"/"james" 0.6 (two people)
-NAME_VARIANT_RATIO = 0.75
-
-
 def _same_person(a: str, b: str) -> bool:
     """One person under a title, initials, a middle name or a spelling variant: "Ana Ruiz" ~ "Ruiz" ~ "Dr A. Ruiz",
     "Janet L. Yellen" ~ "Janet Yellen", "Jim Oler" ~ "Jim Oller"."""
@@ -704,7 +687,7 @@ def _same_person(a: str, b: str) -> bool:
         return False
     # the surname decides (given names are often dropped or abbreviated in one article, and two holders of one
     # role who share a surname are rarer than one holder written two ways)
-    return _spelled_alike(wa[-1], wb[-1])
+    return spelled_alike(wa[-1], wb[-1])
 
 
 def order_conflicts(

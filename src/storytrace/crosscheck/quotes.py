@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from storytrace.crosscheck.context import StoryContext, first_sentence
+from storytrace.crosscheck.lexicon import relation
 from storytrace.crosscheck.text import is_function_word, is_negation, short, stem, tokens
 from storytrace.records import ArticleQuote, Conflict, ConflictSide, DiffOp, QuoteMatch, StoryQuote
 
@@ -219,7 +220,6 @@ def _trim_edges(ops: list[tuple[str, list[str], list[str]]]) -> list[tuple[str, 
 def _synonyms(old: list[str], new: list[str]) -> bool:
     """Each word swapped for a WordNet synonym of it ("swiftness" for "speed"): what was said is kept. An antonym or
     any unrelated word is a change of meaning."""
-    from storytrace.crosscheck.lexicon import relation
 
     def related(a: str, b: str) -> bool:
         # the words arrive in one spelling ("surprizing"); WordNet lists the other as well

@@ -138,11 +138,6 @@ def supported_by(ctx: StoryContext, item: ClaimItem, others: Iterable[str]) -> b
     return False
 
 
-def supported_by_source(ctx: StoryContext, item: ClaimItem) -> bool:
-    """Whether any source of the item's article carries the claim in a sentence of its own."""
-    return supported_by(ctx, item, ctx.sources.get(item.article, ()))
-
-
 def _refs(item: ClaimItem) -> list[int]:
     return item.sentence if isinstance(item.sentence, list) else [item.sentence]
 
