@@ -119,10 +119,24 @@ class Article(Record):
     sentences: list[Span] = field(default_factory=list)
     paragraphs: list[Span] = field(default_factory=list)
     format: str | None = None  # txt | md | html | json | jsonl | warc | feed | url | stdin
+    # the wires, outlets and other media the article credits or attributes to (claims stage: ArticleFacts has the
+    # same list; the pipeline copies it here so the dossier's articles[] carry it)
+    sources_cited: list[SourceCited] = field(default_factory=list)
 
     def sentence_text(self, index: int) -> str:
         start, end = self.sentences[index]
         return self.text[start:end]
+
+
+@dataclass
+class SourceCited(Record):
+    """A source an article credits or attributes to: "(AP)", "according to Channel 9", "told the BBC". Speakers of
+    quotes are not sources cited: they stay on quotes."""
+
+    name: str  # "Associated Press", "Channel 9", "local media"
+    kind: Literal["wire", "outlet", "media", "agency", "person", "document"]
+    text: str  # the words that cite it, as written
+    sentence: SentenceRef
 
 
 @dataclass
@@ -233,6 +247,7 @@ class ArticleFacts(Record):
     claims: list[ArticleClaim] = field(default_factory=list)
     quotes: list[ArticleQuote] = field(default_factory=list)
     order: list[EventOrder] = field(default_factory=list)
+    sources_cited: list[SourceCited] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -261,6 +276,8 @@ class Reuse(Record):
     # undecided links are not an arrow: the two share narrative that neither explains in the other, most often both
     # ran one wire story or press release; named here when both credit the same wire
     common_source: str | None = None
+    # does the derived article cite its source (outlet name, wire tag, link)? None when the source has no known name
+    credited: bool | None = None
 
 
 @dataclass
@@ -383,6 +400,28 @@ class StoryFindings(Record):
 
 
 @dataclass
+class VerdictCounts(Record):
+    added: int = 0  # unsupported additions in the article
+    altered_quotes: int = 0
+    unattested_quotes: int = 0
+    conflicts: int = 0
+
+
+@dataclass
+class Verdict(Record):
+    """What a standards editor writes down about one article of a story."""
+
+    article: str
+    verdict: Literal["original", "copy", "rewrite", "derivative", "aggregation", "commentary"]
+    source: str | None = None  # the source article id, or the common source's name when it is outside the pile
+    timing: Literal["preview", "report", "follow-up"] = "report"
+    padding: float = 0.0  # share of the article's text with no checkable content, 0..1
+    summary: str = ""  # one plain sentence
+    counts: VerdictCounts = field(default_factory=VerdictCounts)
+    credited: bool | None = None  # does it cite its source (None: no source, or the source has no known name)
+
+
+@dataclass
 class Story(Record):
     id: str
     headline: str
@@ -395,6 +434,7 @@ class Story(Record):
     off_topic: list[OffTopic] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     summary: list[SummaryLine] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
 
 
 @dataclass
