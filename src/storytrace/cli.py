@@ -11,11 +11,11 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape as rich_escape
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from storytrace import __version__
 from storytrace.errors import StorytraceError, UsageError
 from storytrace.options import IngestOptions, Options
+from storytrace.progress import progress_for
 from storytrace.records import Dossier, Skipped
 
 app = typer.Typer(
@@ -114,25 +114,8 @@ def analyze(
 
     try:
         options = build_options(max_bytes, field, progress=not quiet)
-        if not quiet and err.is_terminal:
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.completed}/{task.total}"),
-                TimeElapsedColumn(),
-                console=err,
-                transient=True,
-            ) as bar:
-                tasks: dict[str, TaskID] = {}
-
-                def progress(stage: str, done: int, total: int) -> None:
-                    if stage not in tasks:
-                        tasks[stage] = bar.add_task(stage, total=total)
-                    bar.update(tasks[stage], completed=done, total=total)
-
-                dossier = run_analysis(paths, options, progress)
-        else:
-            dossier = run_analysis(paths, options)
+        with progress_for(err, enabled=not quiet) as progress:
+            dossier = run_analysis(paths, options, progress)
     except StorytraceError as exc:
         fail(str(exc))
         return
@@ -181,15 +164,15 @@ def ingest(
         list[str], typer.Option("--field", help="JSON field mapping NAME=FIELD, e.g. text=article_body.")
     ] = [],  # noqa: B006
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Skip inputs larger than this.")] = 20 * 1024 * 1024,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary or progress.")] = False,
 ) -> None:
     """Add articles to the database and update its stories (exit 0: all read; 1: some skipped; 2: error)."""
     from storytrace.store import open_store
 
     try:
-        options = build_options(max_bytes, field, progress=False)
-        with open_store(db) as store:
-            report = store.ingest(paths, options)
+        options = build_options(max_bytes, field, progress=not quiet)
+        with open_store(db) as store, progress_for(err, enabled=not quiet) as progress:
+            report = store.ingest(paths, options, progress)
             n_stories = len(store.list_stories())
     except StorytraceError as exc:
         fail(str(exc))
