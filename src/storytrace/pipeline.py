@@ -86,6 +86,28 @@ def each_isolated(
     return out
 
 
+# articles per progress step: large enough that spaCy's and the embedder's own batching stay full, small enough
+# that a line every few seconds can say a rate and an ETA
+PROGRESS_CHUNK = 128
+
+
+def in_chunks(
+    articles: Sequence[Article],
+    stage: Callable[[list[Article]], dict[str, T]],
+    reason: str,
+    skipped: list[Skipped],
+    name: str,
+    progress: Progress,
+) -> dict[str, T]:
+    """``each_isolated`` over chunks of articles, reporting progress after each."""
+    out: dict[str, T] = {}
+    progress(name, 0, len(articles))
+    for start in range(0, len(articles), PROGRESS_CHUNK):
+        out.update(each_isolated(articles[start : start + PROGRESS_CHUNK], stage, reason, skipped))
+        progress(name, min(start + PROGRESS_CHUNK, len(articles)), len(articles))
+    return out
+
+
 def story_isolated(
     sg: StoryGroup,
     by_id: Mapping[str, Article],
@@ -129,17 +151,18 @@ def analyze_articles(
     the cross-check fail is left out and reported in ``skipped`` (when given); the rest of the run goes on."""
     options = options or Options()
     left_out: list[Skipped] = [] if skipped is None else skipped
-    progress("parse", 0, len(articles))
     claim_options = options.claims
-    facts = each_isolated(
-        articles, lambda batch: {f.article: f for f in extract_facts(batch, claim_options)}, PARSER_FAILED, left_out
+    facts = in_chunks(
+        articles,
+        lambda batch: {f.article: f for f in extract_facts(batch, claim_options)},
+        PARSER_FAILED,
+        left_out,
+        "parse",
+        progress,
     )
     articles = [a for a in articles if a.id in facts]
-    progress("parse", len(articles), len(articles))
-    progress("embed", 0, len(articles))
-    vectors = each_isolated(articles, embed_articles, EMBEDDER_FAILED, left_out)
+    vectors = in_chunks(articles, embed_articles, EMBEDDER_FAILED, left_out, "embed", progress)
     articles = [a for a in articles if a.id in vectors]
-    progress("embed", len(articles), len(articles))
     by_id = {a.id: a for a in articles}
     story_groups = group_stories(articles, facts, vectors, options.stories)
     stories: list[Story] = []
