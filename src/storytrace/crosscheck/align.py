@@ -114,7 +114,8 @@ def claim_items(ctx: StoryContext) -> list[ClaimItem]:
                 if not whole or (c.text.strip() and " ".join(c.text.split()) != " ".join(sent_text.split())):
                     to_embed.append((len(items), clause))  # the clause's (or the claim's) own words
                 items.append(item)
-    if to_embed:
+    # an item's vector is only ever compared with other articles' claims: a story of one article needs none
+    if to_embed and len(ctx.article_ids) > 1:
         from storytrace.embed import embed
 
         vecs = embed([t for _, t in to_embed])

@@ -84,8 +84,8 @@ def stated_orders(ctx: StoryContext) -> list[StatedOrder]:
 
 def sentence_order_conflicts(ctx: StoryContext) -> list[Conflict]:
     orders = stated_orders(ctx)
-    if len(orders) < 2:
-        return []
+    if len({o.article for o in orders}) < 2:
+        return []  # an order conflict needs two articles that each state one: nothing to embed otherwise
     from storytrace.embed import embed
 
     vecs = embed([t for o in orders for t in (o.first, o.second)])
