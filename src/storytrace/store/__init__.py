@@ -140,6 +140,10 @@ def _create_schema(engine: Engine) -> str:
             if version is None:
                 conn.execute(insert(tables.meta).values(key="schema_version", value=tables.SCHEMA_VERSION))
                 version = tables.SCHEMA_VERSION
+            elif version in tables.UPGRADABLE:
+                from storytrace.store.flat import upgrade
+
+                version = upgrade(conn, str(version))  # in this transaction: upgraded whole, or not at all
             return str(version)
 
 

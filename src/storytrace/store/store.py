@@ -4,6 +4,7 @@ Writes are transactional. Each new article is written in its own transaction (it
 together), so an interrupted ingest keeps every article already committed and never leaves half of one. Stories are
 then regrouped over everything stored and written in one more transaction; only stories whose membership changed
 are analysed again (reuse, source groups, cross-check), and story ids carry over from the stories they continue.
+The flat tables (one row per finding, :mod:`storytrace.store.flat`) are written in those same transactions.
 
 Several processes may write at once: every write transaction takes the write lock up front and is retried with
 backoff while the database is busy, an article another process stored first is merged rather than inserted twice,
@@ -35,6 +36,7 @@ from storytrace import __version__
 from storytrace.errors import StoreError
 from storytrace.options import Options
 from storytrace.records import Article, ArticleFacts, Dossier, Skipped, Story, StoryGroup
+from storytrace.store import flat
 from storytrace.store import tables as t
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as in the pipeline
@@ -194,6 +196,7 @@ class Store:
     ) -> IngestReport:
         """Store articles (parsing and embedding the new ones); does not touch stories."""
         from storytrace.claims import extract_facts
+        from storytrace.claims.sources import attach_sources_cited
         from storytrace.embed import embed_articles
         from storytrace.pipeline import EMBEDDER_FAILED, PARSER_FAILED, each_isolated
 
@@ -230,6 +233,7 @@ class Store:
                 report.skipped,
             )
             batch = [a for a in batch if a.id in facts]
+            attach_sources_cited(batch, facts)  # stored rows, and so store dossiers, carry them
             vectors = each_isolated(batch, embed_articles, EMBEDDER_FAILED, report.skipped)
             batch = [a for a in batch if a.id in vectors]
             for a in batch:
@@ -265,6 +269,7 @@ class Store:
                 return False
             conn.execute(insert(t.article_facts).values(article_id=article.id, data=_dumps(facts.to_dict())))
             conn.execute(insert(t.article_vectors).values(article_id=article.id, dim=dim, data=vec.tobytes()))
+            flat.insert_source_rows(conn, article.id, flat.cited_sources(article, facts))
             return True
 
         return self._write(work)
@@ -353,6 +358,7 @@ class Store:
         now = _now()
         gone = removed + [s.id for s in fresh if s.id in previous]
         if gone:
+            flat.delete_story_rows(conn, gone)  # the flat findings go with their story, in this same transaction
             conn.execute(delete(t.story_articles).where(t.story_articles.c.story_id.in_(gone)))
             conn.execute(delete(t.stories).where(t.stories.c.id.in_(gone)))
         for s in fresh:
@@ -370,7 +376,8 @@ class Store:
                     dossier=_dumps(s.to_dict()),
                 )
             )
-            conn.execute(insert(t.story_articles), [{"story_id": s.id, "article_id": a} for a in s.articles])
+            conn.execute(insert(t.story_articles), flat.membership_rows(s))
+            flat.insert_story_rows(conn, s)
         _set_meta(conn, "analysis", fingerprint)
         _set_meta(conn, "settings", _dumps(options.settings()))
         _set_meta(conn, "stories_generation", str(snap.generation + 1))

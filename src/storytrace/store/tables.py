@@ -2,13 +2,37 @@
 
 Records are kept as their JSON text (``to_dict()``), so the store holds exactly what the dossier would; the few
 columns beside the JSON exist only to list, sort and search without parsing every row.
+
+Beside the JSON, the **flat tables** (``reuse`` to ``verdicts`` below) hold the same findings one row per finding, for
+SQL tools (datasette, sqlite-utils, psql) and for ``storytrace export``. They are written from the records by
+:mod:`storytrace.store.flat`, in the transaction that writes the story (or the article) they come from, so they never
+disagree with the JSON. Conventions: ``*_id`` columns name a stored article, story or finding; ``n`` is a row's
+position in its record's list (0-based), ``sentence`` the first index of a sentence reference and ``sentences`` all of
+them as a JSON array; other list columns are JSON arrays too (``[]`` when empty); an empty text in a column that
+may be NULL is NULL.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
-SCHEMA_VERSION = "1"
+# 1: articles, facts, vectors, stories as JSON. 2: story_articles.source_group and the flat tables (a version 1 store
+# is upgraded on open: storytrace.store.flat.upgrade).
+SCHEMA_VERSION = "2"
+UPGRADABLE = ("1",)
 
 metadata = MetaData()
 
@@ -57,8 +81,199 @@ story_articles = Table(
     metadata,
     Column("story_id", String(64), ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
     Column("article_id", String(64), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("source_group", Integer, nullable=True),  # index into the story's independent source groups (schema 2)
 )
 Index("story_articles_by_article", story_articles.c.article_id)
+
+
+def _story_id() -> Column[str]:
+    return Column("story_id", String(64), ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
+
+
+def _article_id(primary_key: bool = False, name: str = "article_id") -> Column[str]:
+    return Column(
+        name, String(64), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=primary_key, nullable=False
+    )
+
+
+# -- flat tables (schema 2) ------------------------------------------------------------------------------------------
+
+reuse = Table(
+    "reuse",
+    metadata,
+    _story_id(),
+    _article_id(True, "source_article_id"),  # JSON "from": the article material was taken from
+    _article_id(True, "derived_article_id"),  # JSON "to": the article that took it
+    Column("kind", String(16), nullable=False),  # copy | rewrite | partial
+    Column("score", Float, nullable=False),  # share of the derived article explained by the source
+    Column("direction", String(16), nullable=False),  # decided | undecided (then not an arrow)
+    Column("reasons", Text, nullable=False),  # JSON array
+    Column("common_source", Text, nullable=True),
+    Column("credited", Boolean, nullable=True),
+    Column("verbatim_sentences", Integer, nullable=False),  # evidence pairs matched word for word
+    Column("paraphrased_sentences", Integer, nullable=False),
+)
+Index("reuse_by_source", reuse.c.source_article_id)
+Index("reuse_by_derived", reuse.c.derived_article_id)
+
+reuse_evidence = Table(
+    "reuse_evidence",
+    metadata,
+    Column("story_id", String(64), primary_key=True),
+    Column("source_article_id", String(64), primary_key=True),
+    Column("derived_article_id", String(64), primary_key=True),
+    Column("n", Integer, primary_key=True),
+    Column("source_sentence", Integer, nullable=True),
+    Column("source_sentences", Text, nullable=False),
+    Column("derived_sentence", Integer, nullable=True),
+    Column("derived_sentences", Text, nullable=False),
+    Column("similarity", Float, nullable=False),
+    Column("match", String(16), nullable=False),  # verbatim | paraphrase
+    ForeignKeyConstraint(
+        ["story_id", "source_article_id", "derived_article_id"],
+        [reuse.c.story_id, reuse.c.source_article_id, reuse.c.derived_article_id],
+        ondelete="CASCADE",
+    ),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    _story_id(),
+    Column("claim_id", String(32), primary_key=True),  # the story's claim id (c1, c2, ...)
+    Column("n", Integer, nullable=False),  # position in the story's claims (export order)
+    Column("text", Text, nullable=False),
+    Column("status", String(32), nullable=False),  # corroborated | single_source | unsupported_addition
+    Column("independent_sources", Integer, nullable=False),
+    Column("n_mentions", Integer, nullable=False),
+    Column("conflicts", Text, nullable=False),  # JSON array of conflict ids
+    Column("source_groups", Text, nullable=False),  # JSON array of indices into the story's source groups
+)
+Index("claims_by_status", claims.c.status)
+
+claim_mentions = Table(
+    "claim_mentions",
+    metadata,
+    Column("story_id", String(64), primary_key=True),
+    Column("claim_id", String(32), primary_key=True),
+    Column("n", Integer, primary_key=True),
+    _article_id(),
+    Column("sentence", Integer, nullable=True),
+    Column("sentences", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("article_claim_id", String(96), nullable=True),  # the claims stage's per-article claim id
+    Column("negated", Boolean, nullable=False),
+    Column("modality", String(16), nullable=False),
+    ForeignKeyConstraint(["story_id", "claim_id"], [claims.c.story_id, claims.c.claim_id], ondelete="CASCADE"),
+)
+Index("claim_mentions_by_article", claim_mentions.c.article_id)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    _story_id(),
+    Column("quote_id", String(32), primary_key=True),  # the story's quote id (q1, q2, ...)
+    Column("n", Integer, nullable=False),  # position in the story's quotes (export order)
+    _article_id(),
+    Column("sentence", Integer, nullable=True),
+    Column("sentences", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("speaker", Text, nullable=True),
+    Column("cue", Text, nullable=True),
+    Column("fidelity", String(16), nullable=False),  # verbatim | close | altered | unattested | single_source
+    Column("reason", Text, nullable=True),
+    Column("n_matches", Integer, nullable=False),
+)
+Index("quotes_by_article", quotes.c.article_id)
+
+quote_matches = Table(
+    "quote_matches",
+    metadata,
+    Column("story_id", String(64), primary_key=True),
+    Column("quote_id", String(32), primary_key=True),
+    Column("n", Integer, primary_key=True),
+    _article_id(),
+    Column("sentence", Integer, nullable=True),
+    Column("sentences", Text, nullable=True),
+    Column("text", Text, nullable=False),  # the other article's version of the quote
+    Column("similarity", Float, nullable=False),
+    ForeignKeyConstraint(["story_id", "quote_id"], [quotes.c.story_id, quotes.c.quote_id], ondelete="CASCADE"),
+)
+Index("quote_matches_by_article", quote_matches.c.article_id)
+
+conflicts = Table(
+    "conflicts",
+    metadata,
+    _story_id(),
+    Column("conflict_id", String(32), primary_key=True),  # the story's conflict id (x1, x2, ...)
+    Column("n", Integer, nullable=False),  # position in the story's conflicts (export order)
+    Column("kind", String(16), nullable=False),  # number | date | order | entity | negation | tense | quote | other
+    Column("severity", String(8), nullable=False),  # high | low
+    Column("explanation", Text, nullable=False),
+    Column("claims", Text, nullable=False),  # JSON array of claim ids
+    Column("articles", Text, nullable=False),  # JSON array of article ids
+)
+
+conflict_sides = Table(
+    "conflict_sides",
+    metadata,
+    Column("story_id", String(64), primary_key=True),
+    Column("conflict_id", String(32), primary_key=True),
+    Column("n", Integer, primary_key=True),
+    _article_id(),
+    Column("sentence", Integer, nullable=True),
+    Column("sentences", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    ForeignKeyConstraint(
+        ["story_id", "conflict_id"], [conflicts.c.story_id, conflicts.c.conflict_id], ondelete="CASCADE"
+    ),
+)
+Index("conflict_sides_by_article", conflict_sides.c.article_id)
+
+verdicts = Table(
+    "verdicts",
+    metadata,
+    _story_id(),
+    _article_id(True),
+    Column("verdict", String(16), nullable=False),  # original | copy | rewrite | derivative | aggregation | commentary
+    Column("source", Text, nullable=True),  # the source article's id, or the common source's name
+    Column("timing", String(16), nullable=False),  # preview | report | follow-up
+    Column("padding", Float, nullable=False),
+    Column("summary", Text, nullable=True),
+    Column("added", Integer, nullable=False),
+    Column("altered_quotes", Integer, nullable=False),
+    Column("unattested_quotes", Integer, nullable=False),
+    Column("conflicts", Integer, nullable=False),
+    Column("credited", Boolean, nullable=True),
+)
+Index("verdicts_by_article", verdicts.c.article_id)
+
+# per article, not per story: written with the article (from the claims stage's ArticleFacts.sources_cited)
+sources_cited = Table(
+    "sources_cited",
+    metadata,
+    _article_id(True),
+    Column("n", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(16), nullable=False),  # wire | outlet | media | agency | person | document
+    Column("text", Text, nullable=False),
+    Column("sentence", Integer, nullable=True),
+    Column("sentences", Text, nullable=False),
+)
+Index("sources_cited_by_name", sources_cited.c.name)
+
+# story tables whose rows are replaced whenever their story is written, children before parents
+STORY_TABLES: tuple[Table, ...] = (
+    reuse_evidence,
+    reuse,
+    claim_mentions,
+    claims,
+    quote_matches,
+    quotes,
+    conflict_sides,
+    conflicts,
+    verdicts,
+)
 
 meta = Table(
     "meta",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, text
 
-from storytrace.store import open_store
+from storytrace.store import flat, open_store
 from storytrace.store import tables as t
 
 
@@ -77,6 +77,7 @@ def verify(url_or_path: str | os.PathLike[str], *, finished: bool = True) -> Sto
             problems.append(f"stories name articles not stored: {sorted(in_stories - set(ids))}")
         if finished and set(ids) - in_stories:
             problems.append(f"articles in no story: {sorted(set(ids) - in_stories)}")
+        problems += flat.check(conn)  # the flat tables were written in the same transactions as the JSON
     return StoreCheck(integrity, sorted(ids), duplicated, problems, stories)
 
 
