@@ -13,24 +13,26 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
 import jinja2
 from markupsafe import Markup
 
-from storytrace.dossier.svg import edge_label, group_colour, render_map
+from storytrace.dossier.svg import credit_label, edge_label, group_colour, render_map
 from storytrace.records import (
     Article,
     Conflict,
     DiffOp,
     Dossier,
     QuoteMatch,
+    Reuse,
     SentenceRef,
     Story,
     StoryClaim,
     StoryQuote,
+    Verdict,
 )
 
 STATUS_LABELS = {
@@ -63,6 +65,43 @@ MARK_LABELS = {
     "added": "added",
     "off-topic": "off-topic",
 }
+# what an editor calls each verdict (records.Verdict.verdict), and what it means (after the schema's descriptions)
+VERDICT_LABELS = {
+    "original": "original reporting",
+    "copy": "copy",
+    "rewrite": "rewrite",
+    "derivative": "derivative",
+    "aggregation": "aggregation",
+    "commentary": "commentary",
+}
+VERDICT_HELP = {
+    "original": "its narrative is its own",
+    "copy": "a close version of one source",
+    "rewrite": "one source's report in other words",
+    "derivative": "takes a substantial part of one source and adds its own",
+    "aggregation": "stitches passages of several sources",
+    "commentary": "mostly opinion on the story",
+}
+TIMING_HELP = {
+    "preview": "written before the story's main event",
+    "report": "written after the story's main event",
+    "follow-up": "reactions days later",
+}
+SOURCE_KIND_LABELS = {
+    "wire": "wire",
+    "outlet": "outlet",
+    "media": "media",
+    "agency": "official body",
+    "person": "person",
+    "document": "document",
+}
+REUSE_NOUNS = {"copy": "copy", "rewrite": "rewrite", "partial": "partial copy"}
+COUNT_NOUNS = [  # the findings against an article (VerdictCounts), singular and plural
+    ("added", "added claim", "added claims"),
+    ("altered_quotes", "altered quote", "altered quotes"),
+    ("unattested_quotes", "unattested quote", "unattested quotes"),
+    ("conflicts", "conflict", "conflicts"),
+]
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -123,6 +162,22 @@ def date_of(value: str | None) -> str | None:
     return value[:10] if value else None
 
 
+def uncredited_phrase(kind: str, source: str) -> str:
+    """Uncredited copying said plainly: "uncredited copy of Coastal Wire"."""
+    return f"uncredited {REUSE_NOUNS.get(kind, VERDICT_LABELS.get(kind, kind))} of {source}"
+
+
+def credit_sentence(r: Reuse, source: str, derived: str) -> str | None:
+    """One plain sentence on a decided link's credit (None when unknown), such as "Harbour Daily is an uncredited
+    copy of Coastal Wire." or "Harbour Daily names Coastal Wire as its source."."""
+    credit = credit_label(r)
+    if credit is None:
+        return None
+    if credit == "credited":
+        return f"{derived} names {source} as its source."
+    return f"{derived} is an {uncredited_phrase(r.kind, source)}."
+
+
 def date_label(date: str, precision: str) -> str:
     if precision == "week":
         return f"week of {date}"
@@ -179,6 +234,41 @@ class ReuseLine:
     share: int
     decided: bool
     reasons: list[str]
+    credit: str | None = None  # "credited" | "uncredited" | None (unknown, or direction undecided)
+
+    @property
+    def noun(self) -> str:
+        return REUSE_NOUNS.get(self.kind, self.kind)
+
+
+@dataclass
+class VerdictView:
+    """The verdict line of one article: its summary sentence, then verdict, source, credit, timing, padding."""
+
+    verdict: Verdict
+    summary: str
+    label: str  # "copy", "original reporting"; "uncredited copy" when it does not name its source
+    help: str
+    source: Cite | None  # the source article, when it is in the pile
+    source_name: str | None  # a common source outside the pile ("Associated Press"), as the verdict names it
+    credit: str | None  # "credited" | "uncredited" | None
+    timing_help: str
+    padding: int  # per cent
+    counts: list[str]  # "1 added claim", only the non-zero ones
+
+
+@dataclass
+class CitedMention:
+    text: str  # the words that cite the source, as written
+    href: str  # the sentence they are in
+
+
+@dataclass
+class SourceCitedView:
+    name: str
+    kind: str
+    kind_label: str
+    mentions: list[CitedMention]
 
 
 @dataclass
@@ -194,6 +284,8 @@ class ArticleView:
     taken_by: list[ReuseLine]
     counts: dict[str, int]
     shown_above: bool = False  # already drawn under an earlier story of the same page
+    verdict: VerdictView | None = None  # this story's verdict on the article
+    sources_cited: list[SourceCitedView] = field(default_factory=list)
 
     @property
     def published(self) -> str | None:
@@ -284,6 +376,8 @@ class ProvenanceLine:
     decided: bool
     reasons: list[str]
     common_source: str | None = None  # for an undecided link: the wire both credit
+    credit: str | None = None  # "credited" | "uncredited" | None (unknown, or direction undecided)
+    plain: str | None = None  # the credit in one sentence: "Harbour Daily is an uncredited copy of Coastal Wire."
 
 
 @dataclass
@@ -317,10 +411,19 @@ class StoryView:
 class _StoryContext:
     """Lookups one story's views need: articles, labels, groups, claims by any of their ids."""
 
-    def __init__(self, story: Story, articles: dict[str, Article], labels: dict[str, str]) -> None:
+    def __init__(
+        self,
+        story: Story,
+        articles: dict[str, Article],
+        labels: dict[str, str],
+        page_of: Callable[[str], str] | None = None,
+    ) -> None:
         self.story = story
         self.articles = articles
         self.labels = labels
+        # the page that shows an article's anchors: the report shows them all on one page (""); the web app's
+        # article page shows only its own
+        self.page_of = page_of or (lambda _article: "")
         self.group_of: dict[str, int] = {}
         for i, g in enumerate(story.groups):
             for a in g:
@@ -339,9 +442,11 @@ class _StoryContext:
     def cite(self, article_id: str, sentence: SentenceRef | None = None) -> Cite:
         index = first_index(sentence)
         art = self.articles.get(article_id)
+        page = self.page_of(article_id)
         if index is not None and art is not None and 0 <= index < len(art.sentences):
-            return Cite(self.label(article_id), "#" + sentence_anchor(article_id, index), f"sentence {index + 1}")
-        return Cite(self.label(article_id), "#" + article_anchor(article_id), "the article")
+            return Cite(self.label(article_id), f"{page}#{sentence_anchor(article_id, index)}", f"sentence {index + 1}")
+        # another page shows the article from its top, which has no anchor of its own there
+        return Cite(self.label(article_id), page or f"#{article_anchor(article_id)}", "the article")
 
     def cite_for_claims(self, article_id: str, claim_ids: Iterable[str]) -> Cite:
         """Cite the sentence of ``article_id`` that states one of the claims, else the article."""
@@ -437,6 +542,49 @@ def _article_marks(ctx: _StoryContext, article_id: str) -> dict[int, list[Mark]]
     return marks
 
 
+def _verdict_view(ctx: _StoryContext, article_id: str) -> VerdictView | None:
+    v = next((v for v in ctx.story.verdicts if v.article == article_id), None)
+    if v is None:
+        return None
+    source = ctx.cite(v.source) if v.source and v.source in ctx.articles else None
+    source_name = v.source if v.source and source is None else None
+    credit = None if v.credited is None else "credited" if v.credited else "uncredited"
+    label = VERDICT_LABELS.get(v.verdict, v.verdict)
+    if credit == "uncredited" and (source or source_name):
+        label = f"uncredited {label}"
+    counts = []
+    for key, one, many in COUNT_NOUNS:
+        n = getattr(v.counts, key)
+        if n:
+            counts.append(f"{n} {one if n == 1 else many}")
+    return VerdictView(
+        verdict=v,
+        summary=v.summary,
+        label=label,
+        help=VERDICT_HELP.get(v.verdict, ""),
+        source=source,
+        source_name=source_name,
+        credit=credit,
+        timing_help=TIMING_HELP.get(v.timing, ""),
+        padding=round(min(max(v.padding, 0.0), 1.0) * 100),
+        counts=counts,
+    )
+
+
+def _sources_cited(ctx: _StoryContext, art: Article) -> list[SourceCitedView]:
+    """The sources the article cites, one entry per source, each with the words that cite it."""
+    by_name: dict[tuple[str, str], SourceCitedView] = {}
+    for sc in art.sources_cited:
+        key = (sc.name, sc.kind)
+        view = by_name.get(key)
+        if view is None:
+            view = by_name[key] = SourceCitedView(sc.name, sc.kind, SOURCE_KIND_LABELS.get(sc.kind, sc.kind), [])
+        href = ctx.cite(art.id, sc.sentence).href
+        if not any(m.text == sc.text and m.href == href for m in view.mentions):
+            view.mentions.append(CitedMention(sc.text, href))
+    return list(by_name.values())
+
+
 def _article_view(ctx: _StoryContext, article_id: str, shown_above: bool) -> ArticleView | None:
     art = ctx.articles.get(article_id)
     if art is None:
@@ -447,19 +595,13 @@ def _article_view(ctx: _StoryContext, article_id: str, shown_above: bool) -> Art
         for m in ms:
             counts[m.kind] += 1
 
-    def line(other: str, r_kind: str, score: float, decided: bool, reasons: list[str]) -> ReuseLine:
-        return ReuseLine(ctx.cite(other), r_kind, round(score * 100), decided, list(reasons))
+    def line(other: str, r: Reuse) -> ReuseLine:
+        return ReuseLine(
+            ctx.cite(other), r.kind, round(r.score * 100), r.direction == "decided", list(r.reasons), credit_label(r)
+        )
 
-    takes_from = [
-        line(r.source, r.kind, r.score, r.direction == "decided", r.reasons)
-        for r in ctx.story.reuse
-        if r.derived == article_id
-    ]
-    taken_by = [
-        line(r.derived, r.kind, r.score, r.direction == "decided", r.reasons)
-        for r in ctx.story.reuse
-        if r.source == article_id
-    ]
+    takes_from = [line(r.source, r) for r in ctx.story.reuse if r.derived == article_id]
+    taken_by = [line(r.derived, r) for r in ctx.story.reuse if r.source == article_id]
     group = ctx.group_of.get(article_id)
     return ArticleView(
         id=article_id,
@@ -473,6 +615,8 @@ def _article_view(ctx: _StoryContext, article_id: str, shown_above: bool) -> Art
         taken_by=taken_by,
         counts=counts,
         shown_above=shown_above,
+        verdict=_verdict_view(ctx, article_id),
+        sources_cited=_sources_cited(ctx, art),
     )
 
 
@@ -589,6 +733,8 @@ def story_view(dossier: Dossier, story: Story, shown: set[str] | None = None) ->
             decided=r.direction == "decided",
             reasons=list(r.reasons),
             common_source=r.common_source,
+            credit=credit_label(r),
+            plain=credit_sentence(r, ctx.label(r.source), ctx.label(r.derived)),
         )
         for r in sorted(story.reuse, key=lambda r: (-r.score, r.source, r.derived))
     ]
@@ -690,6 +836,7 @@ def environment() -> jinja2.Environment:
         FIDELITY_LABELS=FIDELITY_LABELS,
         FIDELITY_HELP=FIDELITY_HELP,
         MARK_LABELS=MARK_LABELS,
+        VERDICT_LABELS=VERDICT_LABELS,
     )
     return env
 
@@ -750,13 +897,41 @@ def render_article_html(dossier: Dossier, article_id: str, story_id: str | None 
     return environment().get_template("article.html").render(article=view, heading_level=1)
 
 
+def render_verdict_html(
+    dossier: Dossier,
+    story_id: str,
+    article_id: str,
+    page_of: Callable[[str], str] | None = None,
+    with_sources: bool = True,
+) -> str:
+    """One article's verdict line under ``story_id`` and (``with_sources``) the sources it cites, as a fragment
+    (empty when there is neither). ``page_of(article_id)`` is the page that shows that article's sentence anchors
+    ("" for this page). Raises ``KeyError`` for an unknown story or article."""
+    story = _find_story(dossier, story_id)
+    articles = {a.id: a for a in dossier.articles}
+    if article_id not in articles:
+        raise KeyError(f"no article {article_id!r} in this dossier")
+    ctx = _StoryContext(story, articles, article_labels(dossier.articles), page_of)
+    return (
+        environment()
+        .get_template("verdict.html")
+        .render(
+            verdict=_verdict_view(ctx, article_id),
+            sources=_sources_cited(ctx, articles[article_id]) if with_sources else [],
+        )
+    )
+
+
 __all__ = [
     "anchor_slug",
     "article_anchor",
+    "credit_sentence",
     "render_article_html",
     "render_html",
     "render_story_html",
+    "render_verdict_html",
     "report_css",
     "sentence_anchor",
     "story_view",
+    "uncredited_phrase",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from storytrace.dossier.html import FIDELITY_LABELS, StoryView, article_labels, story_view
+from storytrace.dossier.html import FIDELITY_LABELS, ArticleView, StoryView, article_labels, story_view
 from storytrace.records import DiffOp, Dossier
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can start markup
@@ -46,6 +46,31 @@ def md_diff(ops: list[DiffOp]) -> str:
     return " ".join(parts)
 
 
+def _verdict_line(article: ArticleView) -> str | None:
+    """One article's verdict line first (summary sentence, verdict, source, timing, padding, findings), then the
+    sources it cites; None when the story has no verdict on it and it cites nothing."""
+    v = article.verdict
+    parts: list[str] = []
+    if v is not None:
+        kind = v.label
+        if v.source is not None:
+            kind += f" of {v.source.label}"
+        elif v.source_name:
+            kind += f" of {v.source_name}"
+        if v.credit == "credited":
+            kind += " (credited)"
+        facts = " · ".join([kind, v.verdict.timing, f"{v.padding}% padding", *v.counts])
+        parts.append(f"{md_escape(v.summary)} ({md_escape(facts)})" if v.summary else md_escape(facts))
+    if article.sources_cited:
+        cited = "; ".join(
+            f"{s.name} ({s.kind_label}): " + ", ".join(f"“{m.text}”" for m in s.mentions) for s in article.sources_cited
+        )
+        parts.append(f"cites {md_escape(cited)}")
+    if not parts:
+        return None
+    return f"- **{md_escape(article.label)}**: " + " — ".join(parts)
+
+
 def _story(view: StoryView) -> list[str]:
     lines = [
         f"## {md_escape(view.headline or 'Untitled story')}",
@@ -71,8 +96,10 @@ def _story(view: StoryView) -> list[str]:
             arrow = "→" if p.decided else "—"
             common = f"; likely both ran {md_escape(p.common_source)} copy" if p.common_source else ""
             extra = "" if p.decided else f" (direction undecided{common or ': most often a common source'})"
+            credit = f"; {md_escape(p.plain)}" if p.plain else ""
             lines.append(
                 f"- {md_escape(p.source.label)} {arrow} {md_escape(p.derived.label)}: {md_escape(p.text)}{extra}"
+                f"{credit}"
             )
     else:
         lines.append("No reuse found: every article is its own reporting.")
@@ -81,6 +108,10 @@ def _story(view: StoryView) -> list[str]:
     for g in view.groups:
         lines.append(f"- Source group {g.index + 1}: {', '.join(md_escape(c.label) for c in g.members)}")
     lines.append("")
+
+    verdict_lines = [line for a in view.articles if (line := _verdict_line(a))]
+    if verdict_lines:
+        lines += ["### Articles", "", *verdict_lines, ""]
 
     lines += ["### Claims", ""]
     if view.matrix:

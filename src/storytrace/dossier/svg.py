@@ -37,6 +37,7 @@ LABEL_H = 22  # group title above its block
 MAX_PER_ROW = 5  # a layer wider than this wraps inside its group
 MAX_WIDTH = 1100  # wrap group blocks onto a new shelf beyond this
 LEGEND_H = 64
+CREDIT_LEGEND_H = 20  # one more legend line, only on maps whose arrows carry a credit label
 
 
 def group_colour(index: int) -> tuple[str, str]:
@@ -176,9 +177,10 @@ def layout(
 
 
 def _edge_path(
-    a: tuple[float, float], b: tuple[float, float], undecided: bool
+    a: tuple[float, float], b: tuple[float, float], undecided: bool, at: float = 0.5
 ) -> tuple[str, tuple[float, float], tuple[float, float]]:
-    """SVG path from node a to node b, and the label point. Nodes are given by their top-left corners."""
+    """SVG path from node a to node b, and the label point, ``at`` of the way along it (0.5: the middle). Nodes are
+    given by their top-left corners."""
     ax, ay = a
     bx, by = b
     if abs(ay - by) < 1:  # same row: a loop under both nodes
@@ -199,11 +201,24 @@ def _edge_path(
         tx, ty = bx + NODE_W / 2, by + NODE_H + (0 if undecided else 2)
     my = (sy + ty) / 2
     d = f"M{_fmt(sx)},{_fmt(sy)} C{_fmt(sx)},{_fmt(my)} {_fmt(tx)},{_fmt(my)} {_fmt(tx)},{_fmt(ty)}"
-    return d, ((sx + tx) / 2, my), (tx, ty)
+    # the cubic Bezier (s, (sx, my), (tx, my), t) at parameter ``at``
+    u = 1 - at
+    near_s, near_t = u**3 + 3 * u * u * at, 3 * u * at * at + at**3
+    lx = sx * near_s + tx * near_t
+    ly = sy * u**3 + my * 3 * u * at + ty * at**3
+    return d, (lx, ly), (tx, ty)
 
 
 def edge_label(r: Reuse) -> str:
     return f"{r.kind} {round(r.score * 100)}%"
+
+
+def credit_label(r: Reuse) -> str | None:
+    """The credit an arrow shows, "credited" or "uncredited"; None when the reuse stage could not tell, or when the
+    direction is undecided (with no known source, not naming one is no lapse)."""
+    if r.direction != "decided" or r.credited is None:
+        return None
+    return "credited" if r.credited else "uncredited"
 
 
 def render_map(
@@ -226,12 +241,13 @@ def render_map(
     derived = {r.derived for r in reuse if r.direction == "decided"}
     edges = [r for r in reuse if r.source in places and r.derived in places and r.source != r.derived]
     width = max(width, 540.0)
-    total_h = height + LEGEND_H + 10
+    credits_shown = any(credit_label(r) for r in edges)
+    total_h = height + LEGEND_H + 10 + (CREDIT_LEGEND_H if credits_shown else 0)
     n_groups = len(blocks)
     title = f"Provenance map: {len(places)} articles in {n_groups} independent source group{'s' * (n_groups != 1)}"
     summary = "; ".join(
         f"{labels[r.derived]} {'takes from' if r.direction == 'decided' else 'shares text with'} "
-        f"{labels[r.source]} ({edge_label(r)})"
+        f"{labels[r.source]} ({edge_label(r)}{', ' + c if (c := credit_label(r)) else ''})"
         for r in edges
     )
     out: list[str] = []
@@ -264,27 +280,40 @@ def render_map(
 
     # edges under nodes; labels after nodes so they stay readable
     labels_svg: list[str] = []
+    fan_out = {a: sum(1 for r in edges if r.source == a) for a in places}
+    fan_in = {a: sum(1 for r in edges if r.derived == a) for a in places}
     for r in sorted(edges, key=lambda r: (r.source, r.derived)):
         ax, ay, _ = places[r.source]
         bx, by, _ = places[r.derived]
         undecided = r.direction != "decided"
-        d, (lx, ly), _ = _edge_path((ax + 1, ay), (bx + 1, by), undecided)
+        # labels of arrows fanning out of one source sit near their targets, of arrows fanning into one target near
+        # their sources, so that they spread apart instead of piling up where the arrows meet
+        at = 0.8 if fan_out[r.source] > fan_in[r.derived] else 0.2 if fan_in[r.derived] > fan_out[r.source] else 0.5
+        d, (lx, ly), _ = _edge_path((ax + 1, ay), (bx + 1, by), undecided, at)
         width_px = {"copy": 3.0, "rewrite": 2.2, "partial": 1.4}.get(r.kind, 2.0)
         dash = ' stroke-dasharray="7 5"' if undecided else ""
         marker = "" if undecided else f' marker-end="url(#{map_id}-arrow)"'
         verb = "shares text with (direction undecided)" if undecided else "takes from"
         tip = f"{labels[r.derived]} {verb} {labels[r.source]}: {r.kind}, {round(r.score * 100)}% of it explained"
+        credit = credit_label(r)
+        if credit is not None:
+            tip += f"; {credit}: it {'names' if r.credited else 'does not name'} {labels[r.source]}"
         if r.reasons:
             tip += " (" + "; ".join(r.reasons) + ")"
         out.append(
             f'<g class="edge edge-{_x(r.kind)}{" edge-undecided" if undecided else ""}"><title>{_x(tip)}</title>'
             f'<path d="{d}" fill="none" stroke="#333333" stroke-width="{_fmt(width_px)}"{dash}{marker}/></g>'
         )
-        text = edge_label(r) + ("?" if undecided else "")
-        tw = 7.0 * len(text) + 8
+        text = edge_label(r) + ("?" if undecided else "") + (f" · {credit}" if credit else "")
+        tw = (6.9 if credit == "uncredited" else 6.4) * len(text) + 10  # 11.5 px text; bold when uncredited
+        # an uncredited arrow's label gets a red border and the word itself, so colour is never the only cue
+        if credit == "uncredited":
+            frame, css = 'stroke="#991b1b" stroke-width="1.2"', " uncredited"
+        else:
+            frame, css = 'stroke="#999999" stroke-width="0.5"', f" {credit}" if credit else ""
         labels_svg.append(
-            f'<g class="edge-label"><rect x="{_fmt(lx - tw / 2)}" y="{_fmt(ly - 9)}" width="{_fmt(tw)}" height="17" '
-            f'rx="4" fill="#ffffff" stroke="#999999" stroke-width="0.5"/>'
+            f'<g class="edge-label{css}"><rect x="{_fmt(lx - tw / 2)}" y="{_fmt(ly - 9)}" width="{_fmt(tw)}" '
+            f'height="17" rx="4" fill="#ffffff" {frame}/>'
             f'<text x="{_fmt(lx)}" y="{_fmt(ly + 4)}" text-anchor="middle">{_x(text)}</text></g>'
         )
 
@@ -334,8 +363,10 @@ def render_map(
         '<rect x="4" y="26" width="22" height="14" rx="3" fill="#ffffff" stroke="#333333" stroke-width="3"/>'
         '<text x="32" y="37">★ original reporting: takes from no other article here</text>'
     )
+    if credits_shown:
+        out.append('<text x="4" y="60">credited / uncredited: the reusing article names its source, or does not</text>')
     out.append("</g></svg>")
     return "".join(out)
 
 
-__all__ = ["GROUP_COLOURS", "edge_label", "group_colour", "layout", "render_map"]
+__all__ = ["GROUP_COLOURS", "credit_label", "edge_label", "group_colour", "layout", "render_map"]

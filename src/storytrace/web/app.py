@@ -27,11 +27,20 @@ from starlette.types import Scope
 from storytrace import __version__
 from storytrace.dossier import dossier_json
 from storytrace.errors import StoreError
+from storytrace.ingest.formats import ACCEPTED_EXTENSIONS, format_of_name
 from storytrace.options import Options
-from storytrace.records import Article, Dossier
+from storytrace.records import Article, Dossier, Skipped, to_jsonable
 from storytrace.store import SORTS, IngestReport, Store, UnknownId, open_store
-from storytrace.web.security import MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS, Rejected, SecurityMiddleware, check_upload
-from storytrace.web.views import article_view, story_fragment
+from storytrace.store.outlets import get_outlet, list_outlets, outlet_of, outlets_of
+from storytrace.web.security import (
+    MAX_UPLOAD_BYTES,
+    UPLOAD_EXTENSIONS,
+    Rejected,
+    SecurityMiddleware,
+    check_upload,
+    clean_filename,
+)
+from storytrace.web.views import article_view, outlet_page, outlets_page, story_fragment, verdict_fragments
 
 # Host headers answered by default: the loopback names only, so a page on another site cannot reach this app
 # through DNS rebinding (its requests carry the attacker's host name). ``storytrace serve`` adds the bound address.
@@ -163,16 +172,43 @@ def create_app(
     @app.get("/articles/{article_id}", response_class=HTMLResponse)
     def article_page(request: Request, article_id: str) -> HTMLResponse:
         article = store.get_article(article_id)
-        stories = [store.get_story(s) for s in store.stories_of_article(article_id)]
+        dossiers = [store.dossier(s) for s in store.stories_of_article(article_id)]
+        stories = [d.stories[0] for d in dossiers]
         view = article_view(article, store.get_facts(article_id), stories)
-        return page(request, "article.html", article=article, view=view, stories=stories, title=article.title or "")
+        # escaped by the report's renderer
+        verdicts = [(s, Markup(html)) for s, html in verdict_fragments(dossiers, article_id)]  # noqa: S704
+        return page(
+            request,
+            "article.html",
+            article=article,
+            view=view,
+            stories=stories,
+            verdicts=verdicts,
+            title=article.title or "",
+        )
+
+    @app.get("/outlets", response_class=HTMLResponse)
+    def outlets(request: Request) -> HTMLResponse:
+        return page(request, "outlets.html", view=outlets_page(list_outlets(store)), title="Outlets")
+
+    @app.get("/outlets.json")
+    def outlets_json(name: str | None = None) -> JSONResponse:
+        found = get_outlet(store, name) if name is not None else list_outlets(store)
+        return JSONResponse(to_jsonable(found))
+
+    # {name:path}: an outlet's name may hold a "/" (its link percent-encodes it, the server decodes it back)
+    @app.get("/outlets/{name:path}", response_class=HTMLResponse)
+    def outlet(request: Request, name: str) -> HTMLResponse:
+        dossier = store.dossier()  # read once for both
+        view = outlet_page(outlet_of(dossier, name), [o.name for o in outlets_of(dossier).outlets])
+        return page(request, "outlet.html", view=view, title=view.outlet.name)
 
     @app.get("/upload", response_class=HTMLResponse)
     def upload_form(request: Request) -> HTMLResponse:
         return page(
             request,
             "upload.html",
-            extensions=UPLOAD_EXTENSIONS,
+            extensions=ACCEPTED_EXTENSIONS,
             limit_mb=max_upload_bytes // 1024 // 1024,
             title="Add articles",
         )
@@ -186,18 +222,32 @@ def create_app(
         if not files:
             raise Rejected(400, "no file in the upload (form field 'files')")
         named: list[tuple[str, bytes]] = []
+        refused: list[Rejected] = []  # each file refused at the door is reported on its own; the others are read
         total = 0
         for f in files:
             data = await f.read()
             total += len(data)
             if total > max_upload_bytes:
                 raise Rejected(413, f"upload too large: the limit is {max_upload_bytes // 1024 // 1024} MB")
-            named.append((check_upload(f.filename or "", data, max_upload_bytes), data))
+            try:
+                named.append((_accepted_upload(f.filename or "", data, max_upload_bytes), data))
+            except Rejected as exc:
+                refused.append(exc)
         # Reading, parsing and storing take seconds: all of it in a worker thread, so the event loop keeps serving
         # pages to everyone else meanwhile.
-        outcome = await run_in_threadpool(_ingest_uploads, store, named, options)
-        report, skipped, rows = outcome
+        report, skipped, rows = (
+            await run_in_threadpool(_ingest_uploads, store, named, options) if named else (IngestReport(), [], [])
+        )
+        skipped = [_refused_line(exc) for exc in refused] + list(skipped)
+        report.skipped = skipped
         added = [a for a, _ in rows]
+        statuses = {exc.status for exc in refused}
+        if added:
+            status = 200
+        elif not named and len(statuses) == 1:
+            status = statuses.pop()  # every file refused the same way: 415 wrong type, 413 too large, 422 empty
+        else:
+            status = 422
         if wants_json(request):
             return JSONResponse(
                 {
@@ -207,12 +257,12 @@ def create_app(
                     "skipped": [s.to_dict() for s in skipped],
                     "stories": {a.id: s for a, s in rows},
                 },
-                status_code=200 if added else 422,
+                status_code=status,
             )
         return page(
             request,
             "uploaded.html",
-            status=200 if added else 422,
+            status=status,
             report=report,
             rows=rows,
             skipped=skipped,
@@ -268,6 +318,28 @@ def _ingest_uploads(
     report.skipped = skipped
     added = [store.get_article(a) for a in [*report.added, *report.merged, *report.unchanged]]
     return report, skipped, [(a, store.stories_of_article(a.id)) for a in added]
+
+
+def _accepted_upload(filename: str, data: bytes, limit: int) -> str:
+    """The cleaned name of an uploaded file the ingest readers take, or ``Rejected`` saying why not. The web's own
+    types get the content checks of :func:`check_upload`; the other formats the command line reads (WARC, gzip,
+    .rss, .ndjson, ...) are judged by the readers themselves, which skip a bad file with its reason."""
+    name = clean_filename(filename)
+    if any(name.lower().endswith(ext) for ext in UPLOAD_EXTENSIONS):
+        return check_upload(filename, data, limit)
+    if not format_of_name(name):  # None: an unknown extension; "": none at all
+        raise Rejected(415, f"{name}: not a file type storytrace reads ({', '.join(ACCEPTED_EXTENSIONS)})")
+    if len(data) > limit:
+        raise Rejected(413, f"{name}: too large (the limit is {limit // 1024 // 1024} MB)")
+    if not data.strip():
+        raise Rejected(422, f"{name}: the file is empty")
+    return name
+
+
+def _refused_line(exc: Rejected) -> Skipped:
+    """A refused file as the page and the JSON list it: ``upload:<name>`` and the reason alone."""
+    name, _, reason = exc.message.partition(": ")
+    return Skipped("upload:" + name, reason or exc.message)
 
 
 def _read_uploads(named: list[tuple[str, bytes]], options: Options) -> tuple[list[Article], list[Any]]:
