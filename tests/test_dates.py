@@ -100,3 +100,43 @@ def test_a_weekday_points_the_way_of_the_verb_it_hangs_from() -> None:
     text = "The board met on Friday and decided to reopen the quay to ships on Monday."
     found = {d.text: d.value for d in find_dates(text, 0, len(text), dt.date(2025, 3, 15), "published")}
     assert found["Friday"] == "2025-03-14" and found["Monday"] == "2025-03-17"
+
+
+PUBLISHED_NOVEMBER = dt.date(2025, 11, 20)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        # a future tour, published in November: June 9th is next June, not the last one
+        ("The band will play Dublin on June 9th.", "2026-06-09"),
+        ("The tour starts June 9th in Dublin.", "2026-06-09"),
+        ("The band announced a 20-date tour starting June 9th.", "2026-06-09"),
+        ("The retrial is set for March 3.", "2026-03-03"),
+        # a report of the past: the last such day
+        ("He was arrested on June 9.", "2025-06-09"),
+        ("The warehouse was inspected on 3 February.", "2025-02-03"),
+        ("The shop has been shut since June 9.", "2025-06-09"),
+        # nothing in the clause says which way: the nearest, within six months
+        ("Tour dates: June 9th, Dublin.", "2025-06-09"),
+        ("He said he would appeal the ruling of March 3.", "2026-03-03"),
+        ("The hearing was adjourned until March 3.", "2026-03-03"),
+    ],
+)
+def test_a_month_day_without_a_year_points_the_way_of_its_verb(sentence: str, value: str) -> None:
+    (d,) = dates(sentence, PUBLISHED_NOVEMBER)
+    assert d.value == value and d.anchor == "published"
+
+
+@given(
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31)),
+    st.integers(min_value=1, max_value=12),
+    st.integers(min_value=1, max_value=28),
+)
+def test_month_days_ahead_and_back_fall_on_their_side_of_the_anchor(anchor, month, day):
+    name = dt.date(2001, month, 1).strftime("%B")
+    (ahead,) = dates(f"The band will play Dublin on {name} {day}.", anchor)
+    (back,) = dates(f"The band played Dublin on {name} {day}.", anchor)
+    a, b = dt.date.fromisoformat(ahead.value), dt.date.fromisoformat(back.value)
+    assert 0 <= (a - anchor).days <= 366 and 0 <= (anchor - b).days <= 366
+    assert (a.month, a.day) == (b.month, b.day) == (month, day)

@@ -345,7 +345,7 @@ def test_analyze_and_stores_survive_hostile_articles(tmp_path: Path) -> None:
     result = runner.invoke(app, ["stories", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert ESC not in result.output and "\x07" not in result.output
-    assert "1 stories" in result.output
+    assert "1 story" in result.output
 
 
 def test_a_document_that_breaks_the_parser_is_left_out() -> None:

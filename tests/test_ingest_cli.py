@@ -4,11 +4,16 @@ stdin with `-`."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from storytrace.cli import app
+from storytrace.errors import UsageError
+from storytrace.ingest.sources import size_text
+from storytrace.options import IngestOptions
 
 DATA = Path(__file__).parent / "data" / "ingest"
 GOOD = str(DATA / "wire-copy.txt")
@@ -52,3 +57,60 @@ def test_stdin(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     (article,) = json.loads(out.read_text())["articles"]
     assert article["origin"] == "-" and article["title"] == "Ferry strike ends after two days"
+
+
+def test_unknown_field_names_it_for_every_command_and_the_api(tmp_path: Path) -> None:
+    for command in (["analyze", GOOD], ["ingest", GOOD, "--db", str(tmp_path / "s.db")]):
+        result = runner.invoke(app, [*command, "--field", "headline=title", "--quiet"])
+        assert result.exit_code == 2
+        assert "--field: unknown article field 'headline' (known: text, title, url, published, outlet, byline)" in (
+            " ".join(result.stderr.split())
+        )
+    assert not (tmp_path / "s.db").exists()  # refused before anything was opened or read
+    twice = runner.invoke(app, ["analyze", GOOD, "--field", "text=body", "--field", "text=story", "--quiet"])
+    assert twice.exit_code == 2 and "--field text is given twice" in twice.stderr
+    with pytest.raises(UsageError, match="unknown article field 'headline'"):
+        IngestOptions(field_map={"headline": "title"})
+    with pytest.raises(UsageError, match="--max-bytes must be a positive"):
+        IngestOptions(max_bytes=0)
+
+
+def test_size_limits_are_worded_in_readable_units() -> None:
+    result = runner.invoke(app, ["analyze", GOOD, "--max-bytes", "100", "--quiet"])
+    assert result.exit_code == 1
+    size = size_text(Path(GOOD).stat().st_size)
+    assert f"skipped {GOOD}: too large ({size}; limit 100 bytes, raise --max-bytes to read it)" in result.stderr
+    assert [size_text(n) for n in (1, 999, 1_500, 40_000, 2_500_000)] == [
+        "1 byte",
+        "999 bytes",
+        "1.5 KB",
+        "40 KB",
+        "2.5 MB",
+    ]
+
+
+GERMAN = """Stadtrat beschließt neuen Haushalt
+
+Der Stadtrat hat am Montag nach einer langen Debatte den Haushalt für das kommende Jahr beschlossen. Die Bibliotheken
+bekommen mehr Geld, die Gebühren für Busse steigen nicht, sagte die Bürgermeisterin.
+"""
+
+
+def test_summary_counts_in_words_and_sets_other_languages_aside(tmp_path: Path) -> None:
+    pile = tmp_path / "pile"
+    pile.mkdir()
+    shutil.copy(GOOD, pile / "ferry.txt")
+    (pile / "haushalt.txt").write_text(GERMAN, encoding="utf-8")
+    out = tmp_path / "d.json"
+    result = runner.invoke(app, ["analyze", str(pile), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = " ".join(result.stdout.split())
+    assert summary.startswith(
+        "2 articles, 2 stories, 0 skipped; 1 article not in English set aside (no claims read, never compared with "
+        "English)"
+    )
+    assert ": 1 article, 1 independent group, 0 reuse links," in summary
+    dossier = json.loads(out.read_text())
+    languages = {a["title"]: a["language"] for a in dossier["articles"]}
+    assert languages == {"Ferry strike ends after two days": "en", "Stadtrat beschließt neuen Haushalt": "de"}
+    assert all(len(s["articles"]) == 1 for s in dossier["stories"])

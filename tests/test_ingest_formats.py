@@ -9,8 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storytrace.ingest import read_document, read_inputs, read_text
+from storytrace.ingest.wire import looks_like_wire_copy, read_wire
 from storytrace.options import IngestOptions
 
 DATA = Path(__file__).parent / "data" / "ingest"
@@ -243,3 +246,97 @@ def test_read_text_formats(fmt: str) -> None:
         "html": f"<html><body><article><p>{body}</p></article></body></html>",
     }[fmt]
     assert body in read_text(text, f"pasted.{fmt}", fmt=fmt).text
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Raw wire copy (a desk system's export, as the Press Association's files in the METER corpus); the files in
+# tests/data/ingest are made up in that layout
+
+
+def test_raw_wire_copy_is_read_as_paragraphs_with_its_headline() -> None:
+    a = one(DATA / "pa-lighthouse1.txt")
+    assert a.title == "KEEPER DENIES ‘SABOTAGE’ OF LIGHTHOUSE LAMP"
+    assert (a.byline, a.outlet, a.published) == ("Morwen Fitch", "PA Media", "2001-05-14")
+    assert a.text.startswith("A former lighthouse keeper told Gullhaven Crown Court today that he did “nothing")
+    pars = [a.text[s:e] for s, e in a.paragraphs]
+    assert len(pars) == 5 and pars[-1] == "The trial continues."
+    assert "went dark for six hours on the night of January 12, leaving a cargo ship" in pars[1]  # lines rejoined
+    assert "£42,000" in a.text and "“I loved that light. I would never have hurt it,” Mr Tambe" in a.text
+    for junk in ("---", "<", "\x19", "Page 1", "``", "mfl", "ADVISORY"):
+        assert junk not in a.text and junk not in (a.title or "")
+    assert "11:05 14/05/01: Page 1 (HHH) COURTS Lighthouse" in a.removed and "mfl" in a.removed
+    assert "(ADVISORY: Note correct spelling of Oriel Tambe)" in a.removed
+    assert a.language == "en" and len(a.sentences) >= 6
+
+
+def test_wire_copy_is_told_by_its_content_not_its_name(tmp_path: Path) -> None:
+    # a later page of the story, with no extension: no headline, its filing date, body from the first line
+    a = one(DATA / "pa-lighthouse2")
+    assert a.title is None and a.published == "2001-05-14"
+    assert a.text.startswith("Cross-examined by prosecutor Idris Vane, Mr Tambe agreed that he had keys")
+    assert a.text.endswith("The hearing was adjourned until tomorrow.") and "end" in a.removed
+    renamed = tmp_path / "notes.md"  # a wrong extension does not make it Markdown
+    renamed.write_bytes((DATA / "pa-lighthouse1.txt").read_bytes())
+    articles, _ = read_document(renamed.read_bytes(), "upload:copy")
+    assert articles[0].title == "KEEPER DENIES ‘SABOTAGE’ OF LIGHTHOUSE LAMP"
+
+
+def test_wire_copy_wrapped_in_an_html_page(tmp_path: Path) -> None:
+    body = (DATA / "pa-lighthouse2").read_text(encoding="ascii").split("Lighthouse\n", 1)[1].split("\n", 1)[1]
+    page = tmp_path / "search-result.txt"
+    page.write_text(
+        "<HTML><HEAD><TITLE>Search utility</TITLE></HEAD><BODY><HR><CENTER><PRE>"
+        "<H1><P>11:40 14/05/01: Page 2 (HHH) COURTS Lighthouse</P></H1></CENTER><HR>" + body + "</PRE></BODY></HTML>",
+        encoding="ascii",
+    )
+    a = one(page)
+    assert a.text.startswith("Cross-examined by prosecutor") and "<" not in a.text and "HTML" not in a.text
+    assert a.published == "2001-05-14"
+
+
+def test_a_desk_advisory_alone_is_no_story(tmp_path: Path) -> None:
+    header = (DATA / "pa-lighthouse2").read_text(encoding="ascii").split("Cross-examined", 1)[0]
+    note = tmp_path / "lighthouseadv.txt"
+    note.write_text(
+        header + "(ATTENTION NEWS EDITORS: NOT FOR PUBLICATION: the jury is out.)<\nend<\n", encoding="ascii"
+    )
+    articles, skipped = read_inputs([str(note)])
+    assert not articles and [s.reason for s in skipped] == ["a note to the desks (wire advisory), no story"]
+
+
+def test_plain_text_is_not_wire_copy() -> None:
+    prose = (DATA / "wire-copy.txt").read_text(encoding="utf-8")
+    assert not looks_like_wire_copy(prose)
+    # a "<" inside lines, or closing one line of many, is no paragraph mark
+    maths = "The rule is that a < b for every pair.\nAnd c < d when both are known <\n" + "Prose goes on here.\n" * 20
+    assert not looks_like_wire_copy(maths)
+    assert looks_like_wire_copy((DATA / "pa-lighthouse2").read_text(encoding="ascii"))
+
+
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)
+_PARAGRAPH = st.lists(_WORD, min_size=4, max_size=60).map(lambda ws: " ".join(ws).capitalize() + ".")
+
+
+def _wrapped(par: str, width: int) -> list[str]:
+    lines, line = [], ""
+    for w in par.split():
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    return [*lines, line]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_PARAGRAPH, min_size=1, max_size=8), st.integers(min_value=40, max_value=90))
+def test_wire_paragraphs_round_trip(paragraphs: list[str], width: int) -> None:
+    """Any paragraphs, hard-wrapped at any width under a page header, come back as written."""
+    lines = ["-" * 72, "", "   09:15 02/03/04: Page 2 (HHH) NEWS Test", "-" * 72]
+    for par in paragraphs:
+        wrapped = _wrapped(par, width)
+        wrapped[-1] += "<"
+        lines += ["\x19" + wrapped[0], *wrapped[1:]]
+    lines.append("\x19end<")
+    (draft,) = read_wire("\n".join(lines) + "\n", "x").drafts
+    assert draft.paragraphs == paragraphs and draft.title is None and draft.published == "2004-03-02"

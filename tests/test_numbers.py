@@ -77,3 +77,25 @@ def test_more_than_n_excludes_n_and_includes_n_plus_one(n):
     vague = one(f"More than {n:,} people came.")
     assert not compatible(vague, one(f"{n:,} people came."))
     assert compatible(vague, one(f"{n + 1:,} people came."))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["It was a third instance of abuse at the home.", "A third man was charged on Monday.", "He won a third term."],
+)
+def test_a_third_before_the_noun_it_ranks_is_an_ordinal(sentence: str) -> None:
+    assert find_numbers(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "low"),
+    [
+        ("A third of the vote went to the mayor.", 1 / 3),
+        ("Sales fell by a third.", 1 / 3),
+        ("Sales fell by a third in 2024.", 1 / 3),
+        ("Fares rose a third more than planned.", 1 / 3),
+        ("Nearly a third of homes lost power.", 0.8 / 3),
+    ],
+)
+def test_a_third_as_a_share_is_still_a_fraction(sentence: str, low: float) -> None:
+    assert one(sentence).low == pytest.approx(low)

@@ -35,7 +35,7 @@ def test_ingest_stories_show(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", db])
     assert result.exit_code == 1, result.output  # one file skipped
     assert f"skipped {tmp_path / 'in' / 'empty.txt'}" in result.output
-    assert "1 new articles" in result.output
+    assert "1 new article," in result.output
 
     quiet = runner.invoke(app, ["ingest", str(tmp_path / "in" / "fire.txt"), "--db", db, "--quiet"])
     assert quiet.exit_code == 0 and quiet.output == ""
@@ -44,7 +44,7 @@ def test_ingest_stories_show(tmp_path: Path) -> None:
     assert listing.exit_code == 0, listing.output
     with open_store(db) as store:
         (story,) = store.list_stories()
-    assert story.id in listing.output and "1 stories" in listing.output
+    assert story.id in listing.output and "1 story" in listing.output
 
     shown = runner.invoke(app, ["show", story.id, "--db", db, "--json"])
     assert shown.exit_code == 0
@@ -56,7 +56,7 @@ def test_ingest_stories_show(tmp_path: Path) -> None:
     assert md.exit_code == 0 and md.output.startswith("#")
 
     plain = runner.invoke(app, ["show", story.id, "--db", db])
-    assert plain.exit_code == 0 and "1 articles" in plain.output
+    assert plain.exit_code == 0 and "1 article, 1 story" in plain.output
 
     missing = runner.invoke(app, ["show", "s-nope", "--db", db])
     assert missing.exit_code == 2 and "no story with id 's-nope'" in missing.output

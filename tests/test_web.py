@@ -212,3 +212,41 @@ def test_xss_article_is_escaped_in_the_html(client: TestClient) -> None:
     article_html = client.get(f"/articles/{aid}").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article_html
     assert json.loads(client.get(f"/articles/{aid}.json").text)["title"].startswith("Dock fire <script>")
+
+
+def test_upload_takes_every_format_the_cli_reads_and_reports_each_refused_file(client: TestClient) -> None:
+    import gzip
+
+    feed = (Path(__file__).parent / "data" / "ingest" / "feed.rss").read_bytes()
+    wire = (Path(__file__).parent / "data" / "ingest" / "pa-lighthouse1.txt").read_bytes()
+    record = json.dumps(
+        {"title": "Ferry back on time", "text": "The island ferry ran on time all week, the operator said."}
+    )
+    files = [
+        ("files", ("news.rss", feed, "application/rss+xml")),  # the CLI reads .rss: so does the upload
+        ("files", ("pile.ndjson.gz", gzip.compress(record.encode() + b"\n"), "application/gzip")),
+        ("files", ("lighthouse.txt", wire, "text/plain")),  # raw wire copy: told by its content
+        ("files", ("tool.exe", b"MZ\x90\x00", "application/octet-stream")),
+        ("files", ("empty.md", b"  \n", "text/markdown")),
+        ("files", ("photo.gz", b"\x1f\x8b not really gzip", "application/gzip")),
+    ]
+    r = client.post("/upload", files=files, headers={"accept": "application/json"})
+    assert r.status_code == 200, r.text
+    reasons = {s["origin"]: s["reason"] for s in r.json()["skipped"]}
+    assert set(reasons) == {"upload:tool.exe", "upload:empty.md", "upload:photo.gz"}  # one line each
+    assert reasons["upload:tool.exe"].startswith("not a file type storytrace reads (.txt,")
+    assert reasons["upload:empty.md"] == "the file is empty"
+    added = r.json()["added"]
+    titles = {client.get(f"/articles/{a}.json").json()["title"] for a in added}
+    assert {"Ferry back on time", "KEEPER DENIES ‘SABOTAGE’ OF LIGHTHOUSE LAMP"} <= titles and len(added) >= 3
+    page = client.post("/upload", files=files[3:])  # nothing readable: each file still has its own line
+    assert page.status_code == 422 and "No article was added." in page.text and "Not read (3)" in page.text
+    assert page.text.count('<span class="origin">upload:') == 3
+    only_types = client.post("/upload", files=[files[3], ("files", ("notes.docx", b"PK\x03\x04", "x"))])
+    assert only_types.status_code == 415 and "upload:notes.docx" in only_types.text
+
+
+def test_upload_form_lists_the_formats_read(client: TestClient) -> None:
+    form = client.get("/upload").text
+    for ext in (".txt", ".warc", ".warc.gz", ".rss", ".atom", ".ndjson", ".gz"):
+        assert ext in form

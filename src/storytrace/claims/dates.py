@@ -2,8 +2,10 @@
 
 Rules:
 - Absolute dates ("March 3, 2016", "3 March 2016", "2016-03-03") resolve on their own (anchor "absolute");
-  "March 3" without a year takes the anchor's year, moved a year back or forward if that lands within six months
-  of the anchor; "March 2016" / "in March" have month precision.
+  "March 3" without a year is read the way the verb it hangs from points: ahead ("will play Dublin on June 9th",
+  "the tour starts June 9") the first such day on or after the anchor, back ("was arrested on June 9") the last on
+  or before it, and with no verb to say (a list of tour dates, "the ruling of March 3") the nearest one, within six
+  months of the anchor; "March 2016" / "in March" have month precision.
 - A bare weekday ("on Friday", "Tuesday night") in a past-tense sentence is the most recent such day on or before
   the anchor (0–6 days before); with future wording (will, is set to, is expected to, plans to, next, scheduled)
   the first such day on or after it (0–6 days after); "next Friday" is 1–7 days after, "last Friday" 1–7 before.
@@ -98,19 +100,66 @@ def resolve_relative(kind: str, words: str, anchor: dt.date, future: bool) -> tu
     return None
 
 
-def _year_for(month: int, day: int, anchor: dt.date) -> int:
+def _year_for(month: int, day: int, anchor: dt.date, way: int = 0) -> int:
+    """The year of a month-day without one: ``way`` +1 the first on or after the anchor, -1 the last on or before
+    it, 0 the one within six months of it."""
     best = anchor.year
     for y in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
             cand = dt.date(y, month, day)
         except ValueError:
             continue
-        if abs((cand - anchor).days) <= 183:
+        days = (cand - anchor).days
+        if (way > 0 and 0 <= days <= 366) or (way < 0 and -366 <= days <= 0):
+            return y
+        if way == 0 and abs(days) <= 183:
             best = y
     return best
 
 
-def _absolute(kind: str, m: re.Match[str], anchor: dt.date | None) -> tuple[str | None, str, str | None]:
+# Verbs that put a scheduled event ahead of the article when a month-day hangs from them: the present tense of a
+# timetable ("the tour starts June 9", "the show opens on 3 May") and its -ing form ("a tour starting June 9th").
+_SCHEDULE_VERBS = frozenset(
+    {
+        *("start", "begin", "open", "kick", "run", "play", "return", "arrive", "launch", "premiere", "resume"),
+        *("close", "end", "go", "hit", "come", "reopen", "tour", "visit", "perform", "take"),
+    }
+)
+_SCHEDULED = frozenset({"set", "due", "scheduled", "expected", "slated", "planned", "billed"})
+
+
+def _schedule_verb(w: str) -> bool:
+    if w.endswith("ing"):
+        stem = w[:-3]
+        return stem in _SCHEDULE_VERBS or stem[:-1] in _SCHEDULE_VERBS or stem + "e" in _SCHEDULE_VERBS
+    return w.endswith("s") and (w[:-1] in _SCHEDULE_VERBS or (w.endswith("es") and w[:-2] in _SCHEDULE_VERBS))
+
+
+def _month_day_way(before: str) -> int:
+    """Which way a month-day without a year points, from the nearest verb of its own clause: +1 ahead, -1 back, 0
+    when nothing there says ("would", a noun phrase: "the ruling of March 3", "tour dates: June 9th")."""
+    cut = list(_CLAUSE_START.finditer(before))
+    clause = before[cut[-1].end() :] if cut else before
+    words = [w.lower() for w in re.findall(r"[A-Za-z'-]+", clause)[-_VERB_LOOKBACK:]]
+    if words and words[-1] in ("of", "since"):
+        return -1 if words[-1] == "since" else 0
+    for i in range(len(words) - 1, -1, -1):
+        w, prev = words[i], (words[i - 1] if i > 0 else "")
+        if w in ("will", "shall", "'ll") or (prev in ("is", "are") and w in _SCHEDULED):
+            return 1
+        if w == "would":
+            return 0
+        if prev == "to" and not w.endswith("ed") and w not in _IRREGULAR_PAST:
+            return 1  # "to play Dublin on June 9"
+        if _schedule_verb(w):
+            return 1
+        participle = w.endswith("ed") and len(w) > 4 and "-" not in w
+        if w in _IRREGULAR_PAST or (participle and prev not in _NOT_PAST_BEFORE):
+            return -1
+    return 0
+
+
+def _absolute(kind: str, m: re.Match[str], anchor: dt.date | None, way: int = 0) -> tuple[str | None, str, str | None]:
     if kind == "iso":  # "2025-13-45" in a text is no date: validated like the others, never a ValueError later
         return _valid(int(m["y"]), int(m["m"]), int(m["d"])), "day", "absolute"
     month = MONTHS[m["mon"].lower().rstrip(".")]
@@ -121,7 +170,7 @@ def _absolute(kind: str, m: re.Match[str], anchor: dt.date | None) -> tuple[str 
         return _valid(int(m["y"]), month, day), "day", "absolute"
     if anchor is None:
         return None, "day", None
-    return _valid(_year_for(month, day, anchor), month, day), "day", "anchor"
+    return _valid(_year_for(month, day, anchor, way), month, day), "day", "anchor"
 
 
 def _valid(y: int, mo: int, d: int) -> str | None:
@@ -215,7 +264,8 @@ def find_dates(
             if kind in ("iso", "mdy", "dmy", "my"):
                 if kind in ("mdy", "dmy") and m["mon"].lower().rstrip(".") == "may" and kind == "dmy" and not m["y"]:
                     continue
-                value, precision, src = _absolute(kind, m, anchor)
+                way = _month_day_way(text[lo:a]) if kind in ("mdy", "dmy") and not m["y"] else 0
+                value, precision, src = _absolute(kind, m, anchor, way)
                 if src == "anchor":
                     src = anchor_kind
             elif kind == "month":

@@ -3,7 +3,8 @@
 Exact figures are ranges of one value (low == high). Hedges widen them: "about/around/roughly/some/nearly" ±10%
 (nearly/almost: 90–100% of the value), "more than/over/at least" open upwards, "fewer than/less than/under/up to"
 open downwards. Vague words: "dozens" 24–99, "hundreds" 200–999, "thousands" 2,000–9,999, "millions"
-2e6–1e9−1, "a dozen" 12, "two dozen" 24, "half" 0.5 ("nearly half" 0.4–0.5), "a third", "a quarter".
+2e6–1e9−1, "a dozen" 12, "two dozen" 24, "half" 0.5 ("nearly half" 0.4–0.5), "a third", "a quarter". "A third"
+before the noun it ranks ("a third instance", "a third man was charged") is an ordinal, not a share, and no figure.
 Percentages are kept in percent (12% -> 12); fractions as shares (half -> 0.5).
 """
 
@@ -323,6 +324,23 @@ def number_role(text: str, start: int, end: int) -> tuple[str, str | None]:
     return "count", None
 
 
+# "a third" is a share before "of", a comparative, a preposition or the end of its clause ("cut by a third in
+# 2024", "a third more", "a third of the vote"), and an ordinal before the noun it ranks ("a third instance")
+_ORDINAL_FRACTIONS = frozenset({"a third", "one third"})
+_SHARE_AFTER = frozenset(
+    {
+        *_STOP_COUNT,
+        *("more", "less", "fewer", "higher", "lower", "bigger", "smaller", "larger", "greater", "cheaper"),
+        *("since", "over", "after", "before", "during", "last", "this", "compared", "against", "among", "but"),
+    }
+)
+
+
+def _ranks_a_noun(text: str, end: int) -> bool:
+    m = re.match(r"[ \t]+([A-Za-z][\w'’-]*)", text[end : end + 40])
+    return m is not None and m.group(1).lower() not in _SHARE_AFTER
+
+
 def find_numbers(
     text: str, lo: int = 0, hi: int | None = None, verbs: frozenset[int] | None = None
 ) -> list[NumberMention]:
@@ -362,6 +380,8 @@ def find_numbers(
             q = Quantity(
                 q.low + 0.5 if q.low is not None else None, q.high + 0.5 if q.high is not None else None, q.percent
             )
+        if core.lower() in _ORDINAL_FRACTIONS and _ranks_a_noun(text, m.end()):
+            continue
         if core.lower() == "some" or (
             (m.group("hedge") or "").lower() == "some" and not re.search(r"\d|" + _NUMWORD, core, re.I)
         ):

@@ -9,7 +9,8 @@ one article with both origins. Module map:
 - ``readers`` (txt, md, html, json, jsonl), ``feeds`` (RSS/Atom), ``warc``: container -> ``Draft``;
 - ``html``: trafilatura with the configuration ``bench/extract.py`` measured best;
 - ``clean``: the copy editor (furniture cut into ``removed``; byline, credits, dateline, wire outlet);
-- ``sentences``: sentence spans; ``language``: a cheap language guess; ``dates``: ISO publication dates.
+- ``wire``: raw wire copy (a desk system's page header, paragraph marks, hard-wrapped lines), told by its content;
+- ``sentences``: sentence spans; ``language``: py3langid's language; ``dates``: ISO publication dates.
 
 For the web upload form: ``read_document(data, origin, fmt=None)`` (bytes or str of any supported format) and
 ``read_text(text, origin)`` (one pasted article).
@@ -23,15 +24,15 @@ import unicodedata
 from collections.abc import Sequence
 
 from storytrace.errors import InputError
-from storytrace.ingest.clean import edit
+from storytrace.ingest.clean import clean_byline, edit
 from storytrace.ingest.dates import parse_date
 from storytrace.ingest.draft import Batch, Draft
 from storytrace.ingest.formats import parse
-from storytrace.ingest.language import detect_language
+from storytrace.ingest.language import detect_language, language_code
 from storytrace.ingest.readers import check_field_map
 from storytrace.ingest.safety import budget_for, clean_opt, clean_str, time_budget
 from storytrace.ingest.sentences import split_sentences
-from storytrace.ingest.sources import expand, load
+from storytrace.ingest.sources import expand, load, size_text
 from storytrace.options import IngestOptions
 from storytrace.records import Article, Skipped, Span
 
@@ -76,7 +77,7 @@ def _clean_draft(draft: Draft) -> None:
 def to_article(draft: Draft) -> Article:
     """The copy editor's pass over one draft, and the article record it gives."""
     _clean_draft(draft)
-    edited = edit(draft.paragraphs, title=draft.title, guess_title=draft.guess_title)
+    edited = edit(draft.paragraphs, title=draft.title, guess_title=draft.guess_title, byline=draft.byline)
     if not edited.paragraphs:
         raise InputError(draft.origin, "no article text left after cleaning")
     if sum(len(p) + 2 for p in edited.paragraphs) - 2 > MAX_TEXT_CHARS:
@@ -88,7 +89,8 @@ def to_article(draft: Draft) -> Article:
             text += "\n\n"
         paragraphs.append((len(text), len(text) + len(par)))
         text += par
-    outlet = draft.outlet or edited.wire
+    byline, byline_wire = clean_byline(draft.byline)
+    outlet = draft.outlet or edited.wire or byline_wire
     title = _strip_site_suffix(" ".join(edited.title.split()) if edited.title else None, outlet)
     return Article(
         id=article_id(text),
@@ -97,11 +99,11 @@ def to_article(draft: Draft) -> Article:
         text=text,
         title=title,
         outlet=outlet,
-        byline=draft.byline or edited.byline,
+        byline=byline or edited.byline,
         credits=edited.credits,
         published=parse_date(draft.published, strict=False) or edited.published,
         dateline=edited.dateline,
-        language=detect_language(text) or (draft.language or None),
+        language=detect_language(text) or language_code(draft.language),
         removed=draft.removed + [r for r in edited.removed if r not in draft.removed],
         sentences=split_sentences(text),
         paragraphs=paragraphs,
@@ -181,7 +183,7 @@ def read_document(
     skipped: list[Skipped] = []
     origin = clean_str(origin)
     if len(raw) > options.max_bytes:
-        return [], [Skipped(origin, f"too large (over {options.max_bytes / 1_000_000:.1f} MB)")]
+        return [], [Skipped(origin, f"too large (over {size_text(options.max_bytes)})")]
     try:
         with time_budget(origin, budget_for(len(raw))):
             batch = parse(raw, origin, origin.rsplit("/", 1)[-1], options, fmt=fmt)

@@ -37,6 +37,7 @@ WIRES: dict[str, str] = {
     "UPI": "United Press International",
     "PA": "PA Media",
     "PA Media": "PA Media",
+    "PA News": "PA Media",  # the Press Association's own bylines: "By Stephen Howard, PA News"
     "Press Association": "PA Media",
     "The Press Association": "PA Media",
     "Bloomberg": "Bloomberg",
@@ -51,6 +52,23 @@ WIRES: dict[str, str] = {
     "PTI": "Press Trust of India",
     "Yonhap": "Yonhap",
     "ANP": "ANP",
+    # the same agencies under their full names, as "according to" and credit lines spell them (claims.sources reads
+    # this table too: one alias table for datelines, credit lines and sources cited)
+    "Agence France Presse": "Agence France-Presse",
+    "United Press International": "United Press International",
+    "Kyodo News": "Kyodo News",
+    "Canadian Press": "The Canadian Press",
+    "Australian Associated Press": "Australian Associated Press",
+    "Press Trust of India": "Press Trust of India",
+    "Xinhua News Agency": "Xinhua",
+    "Yonhap News Agency": "Yonhap",
+    "Deutsche Presse-Agentur": "dpa",
+    "Bloomberg News": "Bloomberg",
+    "Thomson Reuters": "Reuters",
+    "Anadolu Agency": "Anadolu Agency",
+    "Interfax": "Interfax",
+    "RIA Novosti": "RIA Novosti",
+    "Jiji Press": "Jiji Press",
     "MP": "Meridian Press",
     "Meridian Press": "Meridian Press",
 }
@@ -113,8 +131,39 @@ _FURNITURE = [
         r"^listen to (this|the) (article|story)\b",
         r"^(privacy policy|terms of (use|service)|about us|contact us|manage preferences|skip to (main )?content)$",
         r"^(click|tap) here\b",
+        # link previews and embeds: a bare address, an embedded post's tail, a picture's source and caption labels
+        r"^(https?://|www\.)\S+$",
+        r"^([a-z0-9-]+\.)+[a-z]{2,}(/\S*)?$",
+        r"\bpic\.twitter\.com/\w+",
+        r"[—–-]\s*[^()\n]{1,60}\(@\w{1,30}\)\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4}$",
+        r"^(image|media|video) (source|caption)\s*[,:]",
+        r"^(getty images|ap photo|reuters|afp|pa|epa|shutterstock)(\s*/\s*[\w .]{1,40})?$",
+        r"^(photograph|photo|picture)\s*:\s*[\w .,/&-]{1,60}$",
+        r"^(link copied|copied to clipboard|opens in (a )?new (tab|window))[.!]?$",
     )
 ]
+# Inside a paragraph: what a link left behind when its page was flattened to text ("(opens in new tab)").
+_INLINE_JUNK = re.compile(r"\s*\((?:opens|open|link opens) in (?:a )?new (?:tab|window)\)", re.I)
+# A writer's biography or contact line above or below the story: "Jane Doe is a reporter for the Courier covering
+# city hall.", "Contact her at ...", "He can be reached at ...". Cut only in the header lines and at the foot of the
+# body, where such notes sit: in the middle of a story "X is a reporter" is news.
+_ROLE = (
+    r"(?:reporter|correspondent|writer|editor|journalist|columnist|contributor|producer|photographer|intern|"
+    r"fellow|critic|reviewer|blogger|presenter|anchor)s?"
+)
+_BIO = [
+    re.compile(p)
+    for p in (
+        # present tense: "X was a reporter for 30 years" closes an obituary, and is news
+        rf"^(?:[A-Z][\w.'’-]+\s+){{1,4}}(?:is|are)\s+(?:a|an|the|our)\s+(?:[\w'’-]+\s+){{0,5}}?{_ROLE}\b",
+        r"^(?i:(?:you can )?(?:contact|reach|e-?mail|follow|write to) (?:him|her|them|me|the (?:writer|author|"
+        r"reporter))\b)",
+        # "... can be reached at" with an address to reach: "Police can be contacted on 101" is an appeal, and news
+        r"^(?=.*(?:@|\bat\s+\S+\.(?:com|org|net|co\.uk)\b)).*\b(?i:can be (?:reached|contacted|emailed) (?:at|on|via))\b",
+        r"^(?i:e-?mail|contact|follow)\s*:\s*\S+$",
+    )
+]
+_BIO_TAIL = 3  # paragraphs at the foot of a story looked at for biography and contact lines
 _CREDIT_PATTERNS = [
     re.compile(p, re.I)
     for p in (
@@ -143,6 +192,52 @@ _DATELINE = re.compile(
 )
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = re.compile(r"[^\S\n]+")
+
+
+# A byline's parts that name no one: a role ("Legal Affairs Correspondent", "Chief Reporter", "a staff writer"), a
+# biography ("is a reporter for ..."), the wire or paper it writes for.
+_BYLINE_BIO = re.compile(r"\s+(?:is|was)\s+(?:a|an|the|our)\b.*$", re.S)
+_BYLINE_ROLE = re.compile(rf"(?i:\b{_ROLE}\b|^(?:a|an|the|our)\s|\bstaff\b|\bchief\b|\bdesk\b)")
+_DOUBLED = re.compile(r"^(?P<name>.{3,60}?)[\s,;]*(?P=name)$", re.I)
+
+
+def clean_byline(byline: str | None) -> tuple[str | None, str | None]:
+    """(the names a byline gives, the wire it names): "By Jo Butler, Legal Affairs Correspondent, PA News" ->
+    ("Jo Butler", "PA Media"); "Jane Doe, Jane Doe" and "Jane Doe Jane Doe" -> "Jane Doe"; "Sam Lee is a reporter
+    for the Courier." -> "Sam Lee". A byline with nothing to cut is kept as written; one that names no person
+    ("Courier Staff", "By Reuters") stays as it is, less its "By"."""
+    if not byline:
+        return None, None
+    text = re.sub(r"^(?i:by)\s+", "", normalize(byline)).strip(" .")
+    names: list[str] = []
+    wire: str | None = None
+    cut = False
+    for part in re.split(r"\s*(?:[,;|·•]|\band\b|&)\s*", text):
+        whole = part
+        part = _BYLINE_BIO.sub("", part).strip(" .")
+        doubled = _DOUBLED.match(part)
+        if doubled:
+            part = doubled["name"].strip(" ,;")
+        cut |= part != whole.strip(" .")
+        if not part:
+            continue
+        as_wire = wire_name(part) or wire_name(re.sub(rf"(?i)\s+{_ROLE}$", "", part))
+        if as_wire:
+            wire, cut = wire or as_wire, True
+            continue
+        if (
+            _BYLINE_ROLE.search(part)
+            or not re.search(r"[A-Z\u00C0-\u00DE]", part)
+            or part.casefold() in {n.casefold() for n in names}
+        ):
+            cut = True
+            continue
+        names.append(part)
+    if not names:
+        return _BYLINE_BIO.sub("", text).strip(" .,") or None, wire
+    if not cut:
+        return text, wire
+    return (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]), wire
 
 
 @dataclass
@@ -234,13 +329,35 @@ def wire_name(name: str | None) -> str | None:
     return WIRES.get(name) or WIRES.get(name.title())
 
 
-def edit(paragraphs: list[str], title: str | None = None, guess_title: bool = False) -> Edited:
-    """Clean the paragraphs of one article body."""
+def _is_bio(par: str) -> bool:
+    return len(par) <= 300 and any(rx.search(par) for rx in _BIO)
+
+
+def _without_inline_junk(par: str, removed: list[str]) -> str:
+    junk = [m.group().strip() for m in _INLINE_JUNK.finditer(par)]
+    if not junk:
+        return par
+    removed.extend(junk)
+    return _INLINE_JUNK.sub("", par).strip()
+
+
+def edit(
+    paragraphs: list[str], title: str | None = None, guess_title: bool = False, byline: str | None = None
+) -> Edited:
+    """Clean the paragraphs of one article body. ``byline``: the one the container gave (a page's author): the
+    name repeated as a line above the body is cut."""
     out = Edited(paragraphs=[], title=title)
     pars = [p for p in (normalize(p) for p in paragraphs) if p]
     head = True  # still in the header lines above the first real paragraph
+    given_names = {_key(n) for n in re.split(r"\s*[,;]\s*|\s+and\s+", clean_byline(byline)[0] or "") if n}
     for par in pars:
+        par = _without_inline_junk(par, out.removed)
+        if not par:
+            continue
         key = _key(par)
+        if head and key and (key in given_names or (key.startswith("by ") and key[3:] in given_names)):
+            out.removed.append(par)  # the page's author repeated as a line of the body
+            continue
         if head and guess_title and out.title is None and not is_furniture(par) and looks_like_title(par):
             out.title = par.lstrip("# ").strip()
             continue
@@ -251,6 +368,9 @@ def edit(paragraphs: list[str], title: str | None = None, guess_title: bool = Fa
             out.removed.append(par)
             continue
         if (head or len(out.paragraphs) < 2) and _header_metadata(par, out):
+            continue
+        if head and _is_bio(par):
+            out.removed.append(par)
             continue
         credit = _credit(par)
         if credit:
@@ -267,6 +387,10 @@ def edit(paragraphs: list[str], title: str | None = None, guess_title: bool = Fa
                 out.wire = wire_name(m["wire"])
                 par = par[m.end() :]
         out.paragraphs.append(par)
+    foot: list[str] = []
+    while len(foot) < _BIO_TAIL and len(out.paragraphs) > 1 and _is_bio(out.paragraphs[-1]):
+        foot.insert(0, out.paragraphs.pop())
+    out.removed += foot
     if not out.byline and out.credits:
         out.byline = ", ".join(out.credits)
     return out
@@ -278,7 +402,9 @@ def _header_metadata(par: str, out: Edited) -> bool:
         return False
     m = _BYLINE.match(par)
     if m:
-        out.byline = out.byline or m["who"].strip(" ,")
+        names, wire = clean_byline(par)
+        out.byline = out.byline or names
+        out.wire = out.wire or wire
         if m["rest"] and not out.published:
             out.published = parse_date(m["rest"], strict=False)
         return True

@@ -1,4 +1,7 @@
-"""Which reader an input goes to: by file extension, else by the HTTP content type, else by sniffing the bytes."""
+"""Which reader an input goes to: by file extension, else by the HTTP content type, else by sniffing the bytes.
+
+Plain text is read by its content: raw wire copy (a desk system's page header, paragraph marks) goes to the wire
+reader whatever the file is called, everything else to the plain text reader."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from storytrace.ingest.feeds import looks_like_feed, read_feed
 from storytrace.ingest.readers import read_html, read_json, read_jsonl, read_md, read_txt
 from storytrace.ingest.sources import gunzip
 from storytrace.ingest.warc import read_warc
+from storytrace.ingest.wire import looks_like_wire_copy, read_wire
 from storytrace.options import IngestOptions
 
 EXTENSIONS = {
@@ -44,6 +48,8 @@ _CONTENT_TYPES = {
     "application/warc": "warc",
 }
 FORMATS = ("txt", "md", "html", "json", "jsonl", "warc", "feed")
+# every file name ending read (any of the EXTENSIONS may also be gzip-compressed: "pile.jsonl.gz")
+ACCEPTED_EXTENSIONS = (*EXTENSIONS, ".warc.gz", ".gz")
 
 
 def format_of_name(name: str) -> str | None:
@@ -94,7 +100,7 @@ def parse(
         fmt = format_of_name(name) if name else ""
         if fmt is None:
             ext = name[name.rfind(".") :] if "." in name else name
-            raise InputError(origin, f"unsupported file type {ext!r} (read: {', '.join(EXTENSIONS)}, .warc.gz)")
+            raise InputError(origin, f"unsupported file type {ext!r} (read: {', '.join(ACCEPTED_EXTENSIONS)})")
         if not fmt and content_type:
             fmt = _CONTENT_TYPES.get(content_type.split(";")[0].strip().lower(), "")
     elif fmt not in FORMATS:
@@ -122,7 +128,7 @@ def parse(
             raise InputError(origin, "XML file that is not an RSS/Atom feed")
         fmt = "feed"
     if fmt == "txt":
-        return read_txt(text, origin)
+        return read_wire(text, origin) if looks_like_wire_copy(text) else read_txt(text, origin)
     if fmt == "md":
         return read_md(text, origin)
     if fmt == "html":

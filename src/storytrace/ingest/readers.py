@@ -12,12 +12,16 @@ import re
 import statistics
 from typing import Any
 
-from storytrace.errors import InputError, UsageError
+from storytrace.errors import InputError
 from storytrace.ingest.draft import Batch, Draft
 from storytrace.ingest.html import extract_page, fragment_text
+from storytrace.options import check_field_map
 from storytrace.records import Skipped
 
-# Field names tried, in order, for each article field of a JSON record; ``--field NAME=FIELD`` puts FIELD first.
+__all__ = ["JSON_FIELDS", "check_field_map", "read_html", "read_json", "read_jsonl", "read_md", "read_txt"]
+
+# Field names tried, in order, for each article field of a JSON record (``options.ARTICLE_FIELDS``, in that order);
+# ``--field NAME=FIELD`` puts FIELD first.
 JSON_FIELDS: dict[str, tuple[str, ...]] = {
     "text": ("text", "content", "body", "articleBody", "article_body", "article", "maintext", "full_text", "story"),
     "title": ("title", "headline", "name"),
@@ -26,15 +30,6 @@ JSON_FIELDS: dict[str, tuple[str, ...]] = {
     "outlet": ("outlet", "source", "publisher", "site", "sitename", "site_name", "source_name", "source_domain"),
     "byline": ("byline", "author", "authors", "creator", "writer"),
 }
-
-
-def check_field_map(field_map: dict[str, str]) -> None:
-    unknown = sorted(set(field_map) - set(JSON_FIELDS))
-    if unknown:
-        raise UsageError(f"--field: unknown article field {unknown[0]!r} (known: {', '.join(JSON_FIELDS)})")
-    for name, src in field_map.items():
-        if not src:
-            raise UsageError(f"--field {name}=: the JSON field name is empty")
 
 
 def paragraphs_of(text: str) -> list[str]:

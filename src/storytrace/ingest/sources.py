@@ -110,14 +110,19 @@ def expand(paths: Sequence[str]) -> tuple[list[Source], list[Skipped]]:
     return unique, skipped
 
 
-def _mb(n: int) -> str:
+def size_text(n: int) -> str:
+    """A size as a person reads it: "512 bytes", "40 KB", "1.5 MB" (decimal units, as file managers show them)."""
+    if n < 1000:
+        return f"{n:,} byte{'s' * (n != 1)}"
+    if n < 1_000_000:
+        return f"{n / 1000:.0f} KB" if n >= 10_000 else f"{n / 1000:.1f} KB"
     return f"{n / 1_000_000:.1f} MB"
 
 
 def _read_capped(stream: BinaryIO, origin: str, limit: int) -> bytes:
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise InputError(origin, f"too large (over {_mb(limit)}; raise --max-bytes to read it)")
+        raise InputError(origin, f"too large (over {size_text(limit)}; raise --max-bytes to read it)")
     return data
 
 
@@ -135,7 +140,9 @@ def _load_file(origin: str, limit: int, path: str) -> Loaded:
         kind = "named pipe" if stat.S_ISFIFO(st.st_mode) else "socket" if stat.S_ISSOCK(st.st_mode) else "device"
         raise InputError(origin, f"not a regular file ({kind})")
     if st.st_size > limit:
-        raise InputError(origin, f"too large ({_mb(st.st_size)}; limit {_mb(limit)}, raise --max-bytes to read it)")
+        raise InputError(
+            origin, f"too large ({size_text(st.st_size)}; limit {size_text(limit)}, raise --max-bytes to read it)"
+        )
     try:
         with open(path, "rb") as fh:
             data = _read_capped(fh, origin, limit)
@@ -151,7 +158,7 @@ def _load_stdin(limit: int) -> Loaded:
     else:
         data = sys.stdin.read(limit + 1).encode("utf-8")
         if len(data) > limit:
-            raise InputError("-", f"too large (over {_mb(limit)}; raise --max-bytes to read it)")
+            raise InputError("-", f"too large (over {size_text(limit)}; raise --max-bytes to read it)")
     return Loaded(data, "")
 
 
@@ -171,7 +178,9 @@ def _load_url(url: str, options: IngestOptions) -> Loaded:
             for chunk in resp.iter_bytes():
                 size += len(chunk)
                 if size > options.max_bytes:
-                    raise InputError(url, f"too large (over {_mb(options.max_bytes)}; raise --max-bytes to read it)")
+                    raise InputError(
+                        url, f"too large (over {size_text(options.max_bytes)}; raise --max-bytes to read it)"
+                    )
                 chunks.append(chunk)
             content_type = resp.headers.get("content-type")
             name = Path(resp.url.path).name
@@ -215,7 +224,7 @@ def gunzip(data: bytes, origin: str, limit: int) -> bytes:
                     break  # all input used and nothing buffered: the stream ends inside this member
                 size += len(chunk)
                 if size > limit:
-                    raise InputError(origin, f"too large when decompressed (over {_mb(limit)})")
+                    raise InputError(origin, f"too large when decompressed (over {size_text(limit)})")
                 parts.append(chunk)
         except zlib.error as exc:
             if not parts:
