@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
 .PHONY: demo test lint typecheck pytest bench bench-extract bench-reuse bench-stories bench-speed bench-quotes \
-        bench-crosscheck bench-trust screens clean
+        bench-crosscheck bench-trust bench-provenance screens clean
 
 $(VENV)/.base: pyproject.toml constraints.txt requirements-models.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,7 +43,7 @@ typecheck: $(VENV)/.dev
 pytest: $(VENV)/.dev
 	$(BIN)/python -m pytest -q
 
-bench: bench-extract bench-reuse bench-stories bench-quotes bench-crosscheck bench-trust bench-speed
+bench: bench-extract bench-reuse bench-stories bench-quotes bench-crosscheck bench-trust bench-provenance bench-speed
 
 # hostile input: a seeded fuzzer through the real readers and a 1 GB input in bounded memory (issue 13, parts 1-3)
 .PHONY: bench-reliability
@@ -67,6 +67,10 @@ bench-crosscheck: $(VENV)/.base
 
 bench-trust: $(VENV)/.base
 	$(BIN)/python bench/trust.py
+
+# sources cited, credit on reuse, verdicts, timing and padding against hand labels (issue 11)
+bench-provenance: $(VENV)/.base
+	$(BIN)/python bench/provenance.py
 
 bench-speed: $(VENV)/.base
 	$(BIN)/python bench/speed.py

@@ -3,13 +3,15 @@
     make screens            # writes bench/screens/*.png
 
 The report is built from the example corpus (``storytrace analyze examples/harbour-fire/``) when it is present,
-else from the hand-built sample dossier of the tests. Web-app pages: append ``(name, url)`` pairs from a function
-registered in ``WEB_TARGETS`` (each called with nothing, returning the pairs and a cleanup callable), e.g. a
-function that starts ``storytrace serve`` on a free port.
+else from the hand-built sample dossier of the tests; from the corpus too, ``storytrace explain`` on its biggest
+story (the terminal's output recorded as HTML) and the ``storytrace compare`` page of one of its reuse links.
+Web-app pages: append ``(name, url)`` pairs from a function registered in ``WEB_TARGETS`` (each called with nothing,
+returning the pairs and a cleanup callable), e.g. a function that starts ``storytrace serve`` on a free port.
 """
 
 from __future__ import annotations
 
+import io
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -63,8 +65,35 @@ def build_report(directory: Path) -> list[tuple[str, str]]:
     if CORPUS.exists():
         from storytrace.pipeline import analyze
 
-        targets += report_targets("report", analyze([str(CORPUS)]), directory)
+        corpus = analyze([str(CORPUS)])
+        targets += report_targets("report", corpus, directory)
+        targets += explain_targets(corpus, directory)
     targets += report_targets("report-sample", sample_dossier(), directory)
+    return targets
+
+
+def explain_targets(dossier: Dossier, directory: Path) -> list[tuple[str, str]]:
+    """``storytrace explain`` on the biggest story (the terminal's output recorded as HTML), and ``storytrace
+    compare`` on the first decided reuse link of that story (its HTML page)."""
+    from rich.console import Console
+
+    from storytrace.cli_explain import print_explanation
+    from storytrace.compare import compare_articles, render_compare_html
+
+    if not dossier.stories:
+        return []
+    story = max(dossier.stories, key=lambda s: (len(s.articles), len(s.reuse)))
+    console = Console(record=True, width=110, file=io.StringIO(), force_terminal=True)
+    print_explanation(console, dossier, story, soft_wrap=False)
+    explain = directory / "explain.html"
+    explain.write_text(console.export_html(inline_styles=True), encoding="utf-8")
+    targets = [("explain", explain.as_uri())]
+    link = next((r for r in story.reuse if r.direction == "decided"), None)
+    if link is not None:
+        by_id = {a.id: a for a in dossier.articles}
+        page = directory / "compare.html"
+        page.write_text(render_compare_html(compare_articles(by_id[link.source], by_id[link.derived])), "utf-8")
+        targets.append(("compare", page.as_uri()))
     return targets
 
 

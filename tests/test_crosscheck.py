@@ -670,3 +670,125 @@ def test_a_synonym_swapped_inside_a_quote_keeps_it_close():
     )
     assert c.verdict == "close", c.reason
     assert compare_quote("The fire is completely extinguished", "The fire is under control").verdict == "altered"
+
+
+# characterisations (issue 11, part 5): a quoted word or short phrase is held only against the same speaker describing
+# the same thing, and called altered only where the article took that sentence from the version it differs from
+
+TALKS = (
+    "Foreign ministers of the two countries met in Geneva on Monday to discuss the border dispute.\n"
+    "Foreign Minister Dana Reyes described the talks as “{word}” after the meeting.\n"
+    "Another round of talks is planned for next month."
+)
+
+
+def _characterising(aid, text, outlet, published, speaker="Dana Reyes", word="productive", role="foreign minister"):
+    article, facts = make(aid, text, outlet, published, quotes=[(word, speaker)], entities=[(speaker, 1, role)])
+    facts.quotes[0].partial = True
+    return article, facts
+
+
+def _rewrite(source: str, derived: str) -> Reuse:
+    return Reuse(source=source, derived=derived, kind="rewrite", score=0.9, reasons=["published earlier"])
+
+
+def _fidelity(findings: StoryFindings) -> dict[str, str]:
+    return {q.article: q.fidelity for q in findings.quotes}
+
+
+def test_another_word_in_a_rewrite_of_the_same_sentence_is_an_altered_characterisation():
+    f, _ = run(
+        [
+            _characterising("wire", TALKS.format(word="productive"), "Wire", "2024-05-06"),
+            _characterising("paper", TALKS.format(word="constructive"), "Paper", "2024-05-07", word="constructive"),
+        ],
+        [_rewrite("wire", "paper")],
+    )
+    assert _fidelity(f)["paper"] == "altered"
+    assert [x.kind for x in f.conflicts if x.kind == "quote"] == ["quote"]
+
+
+def test_another_word_in_an_independent_report_is_no_altered_characterisation():
+    f, _ = run(
+        [
+            _characterising("wire", TALKS.format(word="productive"), "Wire", "2024-05-06"),
+            _characterising("paper", TALKS.format(word="constructive"), "Paper", "2024-05-07", word="constructive"),
+        ]
+    )
+    assert set(_fidelity(f).values()) == {"single_source"}
+    assert not [x for x in f.conflicts if x.kind == "quote"]
+
+
+def test_the_same_word_from_somebody_else_is_no_version():
+    f, _ = run(
+        [
+            _characterising("wire", TALKS.format(word="productive"), "Wire", "2024-05-06"),
+            _characterising(
+                "other",
+                TALKS.format(word="productive").replace("Foreign Minister Dana Reyes", "Opposition leader Marco Ilves"),
+                "Other",
+                "2024-05-06",
+                speaker="Marco Ilves",
+                role="opposition leader",
+            ),
+        ]
+    )
+    assert all(not q.matches for q in f.quotes)
+    assert set(_fidelity(f).values()) == {"single_source"}
+
+
+def test_the_same_word_from_the_same_speaker_in_another_group_corroborates_it():
+    f, _ = run(
+        [
+            _characterising("wire", TALKS.format(word="productive"), "Wire", "2024-05-06"),
+            _characterising("other", TALKS.format(word="productive"), "Other", "2024-05-06"),
+        ]
+    )
+    assert set(_fidelity(f).values()) == {"verbatim"}
+
+
+def test_one_speaker_describing_another_thing_is_no_altered_characterisation():
+    weather = (
+        "Foreign ministers of the two countries met in Geneva on Monday to discuss the border dispute.\n"
+        "Foreign Minister Dana Reyes described the weather on the lake shore as “pleasant”.\n"
+        "Another round of talks is planned for next month."
+    )
+    f, _ = run(
+        [
+            _characterising("wire", TALKS.format(word="productive"), "Wire", "2024-05-06"),
+            _characterising("paper", weather, "Paper", "2024-05-07", word="pleasant"),
+        ],
+        [_rewrite("wire", "paper")],
+    )
+    assert _fidelity(f)["paper"] != "altered"
+    assert not [x for x in f.conflicts if x.kind == "quote"]
+
+
+def test_a_word_of_a_longer_quote_is_faithful_and_never_judges_the_longer_quote():
+    long_quote = "The talks were productive and we will meet again next month"
+    wire = (
+        "Foreign ministers of the two countries met in Geneva on Monday to discuss the border dispute.\n"
+        f"“{long_quote},” Foreign Minister Dana Reyes said after the meeting.\n"
+        "Another round of talks is planned for next month."
+    )
+    f, _ = run(
+        [
+            make("wire", wire, "Wire", "2024-05-06", quotes=[(long_quote, "Dana Reyes")]),
+            _characterising("paper", TALKS.format(word="productive"), "Paper", "2024-05-07"),
+        ],
+        [_rewrite("wire", "paper")],
+    )
+    fid = _fidelity(f)
+    assert fid["paper"] == "verbatim"
+    assert fid["wire"] == "single_source"
+    assert not [x for x in f.conflicts if x.kind == "quote"]
+
+
+def test_a_characterisation_missing_from_a_source_that_has_its_word_is_not_unattested():
+    wire = TALKS.format(word="productive").replace("“productive”", "productive")  # reported, not quoted
+    article, facts = make("wire", wire, "Wire", "2024-05-06", entities=[("Dana Reyes", 1, "foreign minister")])
+    f, _ = run(
+        [(article, facts), _characterising("paper", TALKS.format(word="productive"), "Paper", "2024-05-07")],
+        [_rewrite("wire", "paper")],
+    )
+    assert _fidelity(f)["paper"] != "unattested"

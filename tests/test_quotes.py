@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storytrace.claims import extract_facts, link_entities
+from storytrace.claims.characterise import CHARACTERISATION_MAX_WORDS, single_quoted
 from storytrace.ingest import article_id, split_sentences
 from storytrace.records import Article, ArticleFacts
 
@@ -372,3 +375,70 @@ def test_uncredited_quote_is_not_given_to_the_outlet_told():
     )
     speaker = only(f, "around the clock").speaker
     assert speaker != "Harbour News"
+
+
+# characterisations (issue 11, part 5): a word or short phrase a speaker is credited with is a quote with a speaker;
+# scare quotes, titles and names are not quotes at all
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "speaker"),
+    [
+        ("Foreign Minister Dana Reyes described the talks as “productive” after the meeting.", "productive", "Dana Reyes"),
+        ("Senator Ray Talbot called the plan 'reckless' on Tuesday.", "reckless", "Ray Talbot"),
+        ("Senator Ray Talbot called the plan ‘reckless’ on Tuesday.", "reckless", "Ray Talbot"),
+        ("Prime Minister Omar Vell dubbed the deal “historic”.", "historic", "Omar Vell"),
+        ("Critic Ana Ruiz called the film “a triumph” on Friday.", "a triumph", "Ana Ruiz"),
+        ("Port director Ilse Marrant visited the quay. She said the repairs were “on schedule”.", "on schedule", "Ilse Marrant"),
+    ],
+)
+def test_characterisation_is_a_quote_with_its_speaker(text, word, speaker):
+    q = only(facts(text), word)
+    assert (q.text, q.speaker, q.partial) == (word, speaker, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Talbot said the so-called “experts” had got it wrong.",
+        "The senator dismissed the self-styled 'experts' who backed the plan.",
+        "Ruiz said she liked the song “bad guy” a lot.",
+        "Ana Ruiz said a film called “the long road” was her favourite.",
+        "Democrats plan to pass the package known as the “reconciliation bill” this week, Senator Ray Talbot said.",
+        "The storm, dubbed “the beast” by forecasters, hit the coast on Friday.",
+        "The committee met on Monday. He said the plan was “reckless”.",  # nobody named to credit it to
+        "She was 'devastated' by the article.",  # single marks with nobody credited: no quote
+    ],
+)
+def test_scare_quotes_titles_names_and_uncredited_words_are_not_quotes(text):
+    assert facts(text).quotes == []
+
+
+def test_apostrophes_are_not_quotation_marks():
+    f = facts("The players' union called the offer 'an insult', and fans of rock 'n' roll cheered O'Brien's team.")
+    assert [q.text for q in f.quotes] == ["an insult"]
+
+
+def test_single_marks_inside_a_quote_are_the_speaker_quoting_somebody():
+    f = facts("“You described him to witnesses as 'not an angel',” Judge Mara Stedman said.")
+    assert [(q.speaker, q.partial) for q in f.quotes] == [("Mara Stedman", False)]
+    assert "not an angel" in f.quotes[0].text
+
+
+_NO_QUOTES = [
+    "the", "players'", "union's", "it's", "don't", "O'Brien", "rock", "'n'", "roll", "let", "'em", "go", "'tis",
+    "Jones'", "'90s", "said", "plan", "reckless", "'cause", "ma'am", "y'all", "rock'n'roll", "fans", ",", ".",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_NO_QUOTES), min_size=1, max_size=30))
+def test_apostrophes_alone_never_make_a_single_quoted_phrase(ws):
+    assert single_quoted(" ".join(ws), []) == []
+
+
+@given(st.lists(st.sampled_from(["talks", "were", "very", "productive", "and", "long"]), min_size=1, max_size=8))
+def test_a_single_quoted_phrase_is_found_only_up_to_the_word_limit(ws):
+    phrase = " ".join(ws)
+    text = f"Reyes called them '{phrase}' on Monday."
+    found = [text[a:b] for a, b in single_quoted(text, [])]
+    assert found == ([phrase] if len(ws) <= CHARACTERISATION_MAX_WORDS else [])

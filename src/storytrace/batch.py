@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from storytrace.claims import extract_facts
+from storytrace.claims.sources import attach_sources_cited
 from storytrace.dossier import build_dossier
 from storytrace.embed import embed_articles
 from storytrace.errors import MissingExtra
@@ -236,6 +237,7 @@ def analyze_with_ray(
             facts[a.id], vectors[a.id] = rec
             kept.append(a)
         articles = kept
+        attach_sources_cited(articles, facts)  # the dossier's articles[] carry what the claims stage found
         progress("parse", len(articles), len(articles))
 
         story_groups = group_stories(articles, facts, vectors, options.stories)

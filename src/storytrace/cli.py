@@ -53,17 +53,30 @@ def print_skipped(skipped: Sequence[Skipped]) -> None:
 
 
 def _field_map(values: list[str]) -> dict[str, str]:
-    mapping = {}
+    mapping: dict[str, str] = {}
     for v in values:
         if "=" not in v:
             raise UsageError(f"--field wants NAME=FIELD (e.g. text=article_body), got {v!r}")
         k, f = v.split("=", 1)
-        mapping[k.strip()] = f.strip()
+        k = k.strip().lower()
+        if k in mapping and mapping[k] != f.strip():
+            raise UsageError(f"--field {k} is given twice ({mapping[k]!r} and {f.strip()!r})")
+        mapping[k] = f.strip()
     return mapping
 
 
 def build_options(max_bytes: int, fields: list[str], progress: bool) -> Options:
+    """The run's options; ``UsageError`` (exit 2) for a bad ``--field`` or ``--max-bytes`` before anything is read."""
     return Options(ingest=IngestOptions(max_bytes=max_bytes, field_map=_field_map(fields)), progress=progress)
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: "1 story", "3 stories", "0 conflicts"."""
+    if n == 1:
+        return f"{n} {noun}"
+    if plural is None:
+        plural = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+    return f"{n:,} {plural}"
 
 
 def version_callback(value: bool) -> None:
@@ -134,15 +147,24 @@ def analyze(
 
 
 def print_summary(dossier: Dossier) -> None:
-    out.print(f"{len(dossier.articles)} articles, {len(dossier.stories)} stories, {len(dossier.skipped)} skipped")
+    from storytrace.ingest.language import read_as_english
+
+    apart = sum(not read_as_english(a.language) for a in dossier.articles)
+    line = f"{counted(len(dossier.articles), 'article')}, {counted(len(dossier.stories), 'story')}, "
+    line += f"{len(dossier.skipped):,} skipped"
+    if apart:
+        # they stay in the dossier, flagged with their language; the English-only stages do not read them
+        line += f"; {counted(apart, 'article')} not in English set aside (no claims read, never compared with English)"
+    out.print(line, highlight=False, markup=False)
     for story in dossier.stories:
         n_corr = sum(c.status == "corroborated" for c in story.claims)
         n_add = sum(c.status == "unsupported_addition" for c in story.claims)
         n_alt = sum(q.fidelity == "altered" for q in story.quotes)
         out.print(
-            f"- {shown(story.headline)}: {len(story.articles)} articles, {len(story.groups)} independent groups, "
-            f"{len(story.reuse)} reuse links, {n_corr} corroborated claims, {n_add} added by a rewrite, "
-            f"{n_alt} altered quotes, {len(story.conflicts)} conflicts",
+            f"- {shown(story.headline)}: {counted(len(story.articles), 'article')}, "
+            f"{counted(len(story.groups), 'independent group')}, {counted(len(story.reuse), 'reuse link')}, "
+            f"{counted(n_corr, 'corroborated claim')}, {n_add:,} added by a rewrite, "
+            f"{counted(n_alt, 'altered quote')}, {counted(len(story.conflicts), 'conflict')}",
             highlight=False,
             markup=False,
         )
@@ -180,9 +202,9 @@ def ingest(
     print_skipped(report.skipped)
     if not quiet:
         out.print(
-            f"{len(report.added)} new articles, {len(report.merged)} with a new origin, "
-            f"{len(report.unchanged)} already stored, {len(report.skipped)} skipped; "
-            f"{len(report.stories_changed)} stories updated, {n_stories} in {shown(db)}",
+            f"{counted(len(report.added), 'new article')}, {len(report.merged):,} with a new origin, "
+            f"{len(report.unchanged):,} already stored, {len(report.skipped):,} skipped; "
+            f"{counted(len(report.stories_changed), 'story', 'stories')} updated, {n_stories:,} in {shown(db)}",
             highlight=False,
             markup=False,
             soft_wrap=True,
@@ -195,26 +217,59 @@ def ingest(
 @app.command()
 def stories(
     db: DbOption = "storytrace.db",
-    search: Annotated[Optional[str], typer.Option("--search", "-s", help="Only stories mentioning this.")] = None,
-    sort: Annotated[str, typer.Option("--sort", help="size, recent or contested.")] = "size",
+    search: Annotated[
+        Optional[str], typer.Option("--search", "-s", metavar="WORD", help="Only stories mentioning this.")
+    ] = None,
+    sort: Annotated[
+        str, typer.Option("--sort", help="size, recent, contested (most conflicts) or accusations.")
+    ] = "size",
+    finding: Annotated[
+        list[str],
+        typer.Option(
+            "--finding",
+            metavar="KIND",
+            help="Only stories with this finding: reuse (decided), addition, conflict or quote (altered); "
+            "repeat for any of several.",
+        ),
+    ] = [],  # noqa: B006
+    severity: Annotated[
+        Optional[str],
+        typer.Option("--severity", metavar="high|low", help="Only conflicts of this severity count."),
+    ] = None,
+    outlet: Annotated[
+        Optional[str], typer.Option("--outlet", metavar="NAME", help="Only stories with an article by this outlet.")
+    ] = None,
+    since: Annotated[
+        Optional[str], typer.Option("--since", metavar="DATE", help="Only stories with an article on or after DATE.")
+    ] = None,
+    until: Annotated[
+        Optional[str], typer.Option("--until", metavar="DATE", help="Only stories with an article on or before DATE.")
+    ] = None,
+    min_articles: Annotated[
+        Optional[int],
+        typer.Option("--min-articles", metavar="N", help="Only stories of N articles or more (default 2)."),
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Every story, single-article ones too (--min-articles 1).")
+    ] = False,
+    only_accused: Annotated[
+        bool,
+        typer.Option(
+            "--only-accused",
+            help="Only stories with an accusation: decided reuse, an added claim, a conflict or an altered quote.",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (rows, filter, hidden count).")] = False,
 ) -> None:
-    """List the stories in the database."""
-    from rich.table import Table
-    from rich.text import Text
-
-    from storytrace.store import open_store
+    """List the stories in the database, most worth reading first; single-article stories hidden unless --all."""
+    from storytrace.cli_triage import build_filter, run_stories
 
     try:
-        with open_store(_existing_db(db)) as store:
-            rows = store.list_stories(search, sort)
+        flt = build_filter(finding, severity, outlet, since, until, min_articles, show_all, only_accused, search)
     except StorytraceError as exc:
         fail(str(exc))
         return
-    table = Table("id", "headline", "articles", "groups", "contested", "latest", title=f"{len(rows)} stories")
-    for r in rows:
-        cells = (r.id, r.headline, str(r.n_articles), str(r.n_groups), str(r.n_contested), r.latest_published or "")
-        table.add_row(*(Text(shown(c)) for c in cells))  # Text: a "[" in a headline is not rich markup
-    out.print(table, markup=False, highlight=False)
+    run_stories(db, flt, sort, as_json)
 
 
 @app.command()
@@ -283,6 +338,18 @@ def serve(
     uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False, timeout_graceful_shutdown=2)
 
 
+@app.command()
+def outlets(
+    name: Annotated[Optional[str], typer.Argument(help="One outlet: its articles story by story.")] = None,
+    db: DbOption = "storytrace.db",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Outlets across the stored stories: original, copies, rewrites; whom each takes from, and with what credit."""
+    from storytrace.cli_outlets import run_outlets
+
+    run_outlets(db, as_json=as_json, name=name)
+
+
 def _allowed_hosts(host: str) -> list[str] | None:
     """Host headers the app answers: the bound address and localhost (a guard against DNS rebinding); any when
     bound to every interface."""
@@ -296,6 +363,22 @@ def _existing_db(db: str) -> str:
     if "://" not in db and not Path(db).exists():
         fail(f"no database at {db} (create one with: storytrace ingest PATH --db {db})")
     return db
+
+
+# commands kept in their own modules
+from storytrace.cli_export import export as _export  # noqa: E402
+
+app.command(name="export")(_export)
+
+from storytrace.cli_compare import compare as _compare  # noqa: E402
+from storytrace.cli_explain import explain as _explain  # noqa: E402
+
+app.command(name="explain")(_explain)
+app.command(name="compare")(_compare)
+
+from storytrace.cli_review import app as _review  # noqa: E402
+
+app.add_typer(_review, name="review")
 
 
 def run() -> None:

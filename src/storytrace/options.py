@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+from storytrace.errors import UsageError
+
+# The article fields a JSON/JSONL record is read into (``--field NAME=FIELD`` names one of them).
+ARTICLE_FIELDS = ("text", "title", "url", "published", "outlet", "byline")
 
 
 @dataclass(frozen=True)
@@ -17,6 +22,85 @@ class IngestOptions:
     # JSON/JSONL field mapping for non-standard names: {"text": "article_body", "outlet": "publisher", ...}
     field_map: dict[str, str] = field(default_factory=dict)
     timeout_s: float = 20.0  # for http(s) inputs
+
+    def __post_init__(self) -> None:
+        # a bad mapping is the user's mistake, said before anything is read (UsageError: exit 2 in the CLI)
+        check_field_map(self.field_map)
+        if self.max_bytes <= 0:
+            raise UsageError(f"--max-bytes must be a positive number of bytes, got {self.max_bytes}")
+
+
+def check_field_map(field_map: dict[str, str]) -> None:
+    """``UsageError`` naming the first unknown article field, or an empty JSON field name."""
+    unknown = sorted(set(field_map) - set(ARTICLE_FIELDS))
+    if unknown:
+        raise UsageError(f"--field: unknown article field {unknown[0]!r} (known: {', '.join(ARTICLE_FIELDS)})")
+    for name, src in field_map.items():
+        if not src:
+            raise UsageError(f"--field {name}=: the JSON field name is empty")
+
+
+def _name_key(name: str | None) -> str:
+    """An outlet's identity in a declaration: whitespace collapsed, case folded (as the outlets page counts them)."""
+    return " ".join((name or "").split()).casefold()
+
+
+@dataclass(frozen=True)
+class Declarations:
+    """What an editor knows and the texts cannot show (``storytrace review``; a store keeps them and passes them in
+    on every analysis): outlets that are wire services, outlets owned by one company, files that are press releases.
+    Read by the reuse stage (direction, common sources) and by source grouping (independence). Empty by default: the
+    tool never assumes any of these."""
+
+    wires: tuple[str, ...] = ()  # outlet names: a wire service's copy, as a named wire's is
+    owners: tuple[tuple[str, ...], ...] = ()  # each: the outlet names of one company (one source group)
+    press_releases: tuple[str, ...] = ()  # article ids: a common source, never an independent report
+
+    def wire(self, outlet: str | None) -> str | None:
+        """The declared wire ``outlet`` names (as the editor spelled it), or None."""
+        key = _name_key(outlet)
+        return next((w for w in self.wires if key and _name_key(w) == key), None)
+
+    def company(self, outlet: str | None) -> int | None:
+        """Which declared company ``outlet`` belongs to (declarations that share an outlet are one company), or
+        None: an outlet nobody declared anything about is its own."""
+        key = _name_key(outlet)
+        return self._companies().get(key) if key else None
+
+    def same_company(self, a: str | None, b: str | None) -> bool:
+        ca = self.company(a)
+        return ca is not None and ca == self.company(b)
+
+    def is_press_release(self, article_id: str) -> bool:
+        return article_id in self.press_releases
+
+    def _companies(self) -> dict[str, int]:
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.setdefault(x, x) != x:
+                x = parent[x]
+            return x
+
+        for names in self.owners:
+            keys = [k for k in (_name_key(n) for n in names) if k]
+            for k in keys[1:]:
+                a, b = find(keys[0]), find(k)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+        roots = sorted({find(k) for k in parent})
+        return {k: roots.index(find(k)) for k in parent}
+
+
+@dataclass(frozen=True)
+class StoryEdit:
+    """An editor's correction of the grouping, applied after it in the order given: ``merge`` keeps ``articles`` in
+    one story; ``split`` takes ``articles`` out of the story they share with any of ``apart_from`` (into one story of
+    their own). Article ids are hashes of the texts, so an edit holds however often the pile is regrouped."""
+
+    kind: Literal["merge", "split"]
+    articles: tuple[str, ...]
+    apart_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -31,6 +115,13 @@ class StoryOptions:
     neighbours: int = 10  # nearest neighbours per article (content words, lead embedding) as candidates
     max_posting: int = 100  # a name shared by more articles than this is too common to propose pairs
     lead_sentences: int = 3  # sentences of the lead whose mean embedding describes the article
+    # what a story's ties show (Story.ties; shown, never scored): sentence pairs at least this close in meaning, the
+    # cut ReuseOptions.narrative_paraphrase uses for "says the same thing", and at most this many terms and passages
+    tie_passage_similarity: float = 0.75
+    tie_terms: int = 8
+    tie_passages: int = 3
+    # merges and splits an editor made (storytrace review), applied after the grouping; none by default
+    edits: tuple[StoryEdit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,6 +142,8 @@ class ReuseOptions:
     # an undecided link is dropped when a third article of the story carries this share of what the two share (on
     # each side): their common source is in the pile (METER court reports sharing counsel's words with PA, dev)
     common_source_share: float = 0.6
+    # wires, owners and press releases an editor declared (storytrace review); none by default
+    declarations: Declarations = field(default_factory=Declarations)
 
 
 @dataclass(frozen=True)
@@ -61,7 +154,60 @@ class ClaimOptions:
 
 @dataclass(frozen=True)
 class CrosscheckOptions:
-    pass
+    # Off topic, a paragraph (never the lead): its MiniLM vector below this cosine to the story and to every other
+    # paragraph of its article, no named entity shared with the story, and at most this share of its content stems
+    # used elsewhere in the story (the values the example corpus's padding was found with; one-sentence paragraphs
+    # must be further still: short sentences have noisy vectors)
+    offtopic_paragraph_max_sim: float = 0.30
+    offtopic_lone_sentence_max_sim: float = 0.22
+    offtopic_paragraph_stem_share: float = 0.45
+    # Off topic, one sentence of an on-topic paragraph, that may name one of the story's people on its way elsewhere
+    # ("Smith, who also chairs the golf club, spoke about the club's new greens"): in a story of two articles or more,
+    # at least this many words, no quote, no first person and no sourcing line ("spoke on condition of anonymity"),
+    # and far by one of two measures. Far in meaning: below offtopic_sentence_max_sim to the other articles' centroid
+    # and to its own article's, below offtopic_sentence_match_sim to every sentence of the other articles and to both
+    # its neighbours, with at most offtopic_sentence_stem_share of its content stems (the story's names left out)
+    # used elsewhere in the story. Or in other words altogether: the looser offtopic_foreign_* cosines, with at most
+    # offtopic_foreign_stem_share of its stems in the story (a name of the story pulls a sentence's vector towards
+    # the story; its words do not follow). Tuned on the bench-trust dev piles (ECB+ topics 1-12, NeuS even ids; 4,159
+    # sentences, 301 spliced from other stories): 2 real sentences flagged, 92 of 187 spliced sentences and 41 of 114
+    # spliced behind a name of the host story caught (docs/crosscheck.md)
+    offtopic_sentence_min_words: int = 12
+    offtopic_sentence_max_sim: float = 0.20
+    offtopic_sentence_match_sim: float = 0.30
+    offtopic_sentence_stem_share: float = 0.25
+    offtopic_foreign_max_sim: float = 0.25
+    offtopic_foreign_match_sim: float = 0.40
+    offtopic_foreign_stem_share: float = 0.10
+    # A characterisation (a quoted word or short phrase, claims.characterise) is compared only with the same speaker
+    # describing the same thing: both quotes' sentences this close in meaning (MiniLM: one sentence with another word
+    # in the marks 0.82, a rewording of it 0.67, the same speaker on another thing 0.47; tests/test_crosscheck.py)
+    # and sharing this share of the content stems outside the quote marks (the thing described: "the talks"), the
+    # speaker's name, role and cue left out
+    characterisation_sentence_sim: float = 0.6
+    characterisation_frame_share: float = 0.5
+
+
+@dataclass(frozen=True)
+class VerdictOptions:
+    # published this many calendar days or more after the story's main event: a follow-up, not the report of it. No
+    # shared corpus dates its articles apart (METER, NeuS give one day per story), so this is the newsroom's rule:
+    # the next day's paper still reports the event (METER papers run PA's court copy the day after); two days on,
+    # at least one news cycle has passed
+    follow_up_days: int = 2
+    # the summary says how much of the text carries nothing checkable from this share up; above the 95th
+    # percentile of news reports on the dev piles (METER papers 0.31, NeuS 0.30, ECB+ 0.29; docs/verdicts.md)
+    padding_notable: float = 0.35
+    # commentary (an original that is mostly opinion): at least this share of its text in opinion sentences
+    # (first person, should/must, lead-ins) and at least commentary_padding of it nothing checkable; no news
+    # article of the dev piles passes both (max 0.17 opinion among them; docs/verdicts.md)
+    commentary_opinion: float = 0.3
+    commentary_padding: float = 0.4
+    commentary_first_person: float = 0.1
+    # the source side of an undecided link whose common source is a named wire: this share of its text in the
+    # shared passages makes it a copy / rewrite of the wire too, else it took part of it (the reuse stage's
+    # ReuseOptions.rewrite_explained, the share that makes a rewrite)
+    common_source_whole: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -71,6 +217,7 @@ class Options:
     reuse: ReuseOptions = field(default_factory=ReuseOptions)
     claims: ClaimOptions = field(default_factory=ClaimOptions)
     crosscheck: CrosscheckOptions = field(default_factory=CrosscheckOptions)
+    verdicts: VerdictOptions = field(default_factory=VerdictOptions)
     progress: bool = False
 
     def settings(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import TypeVar
 import numpy as np
 
 from storytrace.claims import extract_facts
+from storytrace.claims.sources import attach_sources_cited
 from storytrace.crosscheck import crosscheck
 from storytrace.dossier import build_dossier
 from storytrace.embed import embed_articles
@@ -20,7 +21,8 @@ from storytrace.ingest import read_inputs
 from storytrace.options import Options
 from storytrace.records import Article, ArticleFacts, Dossier, Skipped, Story, StoryGroup
 from storytrace.reuse import find_reuse, source_groups
-from storytrace.stories import group_stories
+from storytrace.stories import group_stories, ties_within
+from storytrace.verdicts import story_verdicts
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 T = TypeVar("T")
@@ -37,11 +39,13 @@ def analyze_story(
     vectors: Mapping[str, np.ndarray],
     options: Options,
 ) -> Story:
-    """One story's reuse, source groups and cross-check: the per-story unit of work (in-process, Ray, the store)."""
+    """One story's reuse, source groups, cross-check and verdicts: the per-story unit of work (in-process, Ray, the
+    store)."""
     by_id = {a.id: a for a in members}
     reuse = find_reuse(members, vectors, facts, options.reuse)
-    groups = source_groups(story.articles, reuse)
+    groups = source_groups(story.articles, reuse, by_id, options.reuse.declarations)  # one company: one group
     findings = crosscheck(story, by_id, facts, vectors, reuse, groups, options.crosscheck)
+    verdicts = story_verdicts(story, by_id, facts, reuse, groups, findings, options.verdicts)
     return Story(
         id=story.id,
         headline=story.headline,
@@ -54,6 +58,8 @@ def analyze_story(
         off_topic=findings.off_topic,
         timeline=findings.timeline,
         summary=findings.summary,
+        verdicts=verdicts,
+        ties=ties_within(story.ties, story.articles),  # an article left out takes its ties along
     )
 
 
@@ -130,7 +136,9 @@ def story_isolated(
         if not rest:
             break
         try:
-            story = analyze_story(StoryGroup(sg.id, sg.headline, [a.id for a in rest]), rest, facts, vectors, options)
+            story = analyze_story(
+                StoryGroup(sg.id, sg.headline, [a.id for a in rest], sg.ties), rest, facts, vectors, options
+            )
         except StorytraceError:
             raise
         except Exception:  # noqa: S112 - not this article: try leaving out the next
@@ -139,6 +147,25 @@ def story_isolated(
         return story
     skipped.extend(Skipped(a.origin, CROSSCHECK_FAILED) for a in members)
     return None
+
+
+def parse_articles(
+    articles: Sequence[Article], options: Options, progress: Progress, left_out: list[Skipped]
+) -> tuple[list[Article], dict[str, ArticleFacts], dict[str, np.ndarray]]:
+    """The per-article stages (claims, embeddings): the articles they did not fail on, their facts and vectors."""
+    claim_options = options.claims
+    facts = in_chunks(
+        articles,
+        lambda batch: {f.article: f for f in extract_facts(batch, claim_options)},
+        PARSER_FAILED,
+        left_out,
+        "parse",
+        progress,
+    )
+    kept = [a for a in articles if a.id in facts]
+    attach_sources_cited(kept, facts)  # the dossier's articles[] carry what the claims stage found
+    vectors = in_chunks(kept, embed_articles, EMBEDDER_FAILED, left_out, "embed", progress)
+    return [a for a in kept if a.id in vectors], facts, vectors
 
 
 def analyze_articles(
@@ -151,18 +178,7 @@ def analyze_articles(
     the cross-check fail is left out and reported in ``skipped`` (when given); the rest of the run goes on."""
     options = options or Options()
     left_out: list[Skipped] = [] if skipped is None else skipped
-    claim_options = options.claims
-    facts = in_chunks(
-        articles,
-        lambda batch: {f.article: f for f in extract_facts(batch, claim_options)},
-        PARSER_FAILED,
-        left_out,
-        "parse",
-        progress,
-    )
-    articles = [a for a in articles if a.id in facts]
-    vectors = in_chunks(articles, embed_articles, EMBEDDER_FAILED, left_out, "embed", progress)
-    articles = [a for a in articles if a.id in vectors]
+    articles, facts, vectors = parse_articles(articles, options, progress, left_out)
     by_id = {a.id: a for a in articles}
     story_groups = group_stories(articles, facts, vectors, options.stories)
     stories: list[Story] = []

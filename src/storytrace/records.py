@@ -278,15 +278,71 @@ class Reuse(Record):
     common_source: str | None = None
     # does the derived article cite its source (outlet name, wire tag, link)? None when the source has no known name
     credited: bool | None = None
+    # one per entry of ``reasons``, same order: what that reason rests on (sentences, or fields of an article)
+    grounds: list[ReasonGround] = field(default_factory=list)
+
+
+@dataclass
+class ArticleSentence(Record):
+    """A pointer to the words a finding rests on: a sentence of one article."""
+
+    article: str
+    sentence: SentenceRef
+
+
+@dataclass
+class ArticleField(Record):
+    """A pointer to what a finding rests on when it is not in the text: a field of one article as read."""
+
+    article: str
+    field: Literal["published", "outlet", "dateline", "byline", "credits"]
+    value: str
+
+
+@dataclass
+class ReasonGround(Record):
+    """What one reason for a reuse direction rests on. A reason with neither sentences nor fields rests on the
+    alignment as a whole (``Reuse.evidence``)."""
+
+    reason: str  # the same words as the matching entry of Reuse.reasons
+    sentences: list[ArticleSentence] = field(default_factory=list)
+    fields: list[ArticleField] = field(default_factory=list)
+
+
+@dataclass
+class TiePassage(Record):
+    """Two sentences, one in each article of a tie, that say the same thing (close sentence embeddings)."""
+
+    first_sentence: int  # a sentence of the tie's first article
+    second_sentence: int  # a sentence of its second article
+    similarity: float
+
+
+@dataclass
+class StoryTie(Record):
+    """Why two articles were put in one story: the stories stage's pair score and what the two share. A story's ties
+    link each article to the one it scores highest with (a maximum spanning tree of the pair scores), so every
+    article is tied in; the grouping itself joins on the average score (StoryOptions.threshold)."""
+
+    articles: list[str]  # two article ids, in id order
+    score: float  # the pair model's score, 0..1
+    words: float  # content-word similarity (TF-IDF cosine), 0..1
+    lead: float  # cosine of the two leads' embeddings
+    names: list[str] = field(default_factory=list)  # names both mention, the most telling first (as the first writes)
+    figures: list[str] = field(default_factory=list)  # numbers both state (as the first writes them)
+    dates: list[str] = field(default_factory=list)  # dates both state ("2024", "March 4", "2024-03-04")
+    passages: list[TiePassage] = field(default_factory=list)
+    days_apart: float | None = None  # between the two publication dates, when both are known
 
 
 @dataclass
 class StoryGroup(Record):
-    """The stories stage's output: which articles tell one story."""
+    """The stories stage's output: which articles tell one story, and what tied them."""
 
     id: str
     headline: str
     articles: list[str]
+    ties: list[StoryTie] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -314,6 +370,7 @@ class StoryClaim(Record):
     status: Literal["corroborated", "single_source", "unsupported_addition"] = "single_source"
     conflicts: list[str] = field(default_factory=list)
     groups: list[int] = field(default_factory=list)  # indices into Story.groups that state it
+    reason: str | None = None  # the rule that decided the status, in plain words
 
 
 @dataclass
@@ -435,6 +492,31 @@ class Story(Record):
     timeline: list[TimelineEntry] = field(default_factory=list)
     summary: list[SummaryLine] = field(default_factory=list)
     verdicts: list[Verdict] = field(default_factory=list)
+    ties: list[StoryTie] = field(default_factory=list)  # why its articles are one story (the stories stage's)
+    # an editor's decisions that bear on this story (storytrace review): on its findings, its grouping, its outlets
+    # and articles. Kept by the store, beside the analysis; a dossier made outside a store has none
+    decisions: list[Decision] = field(default_factory=list)
+
+
+DecisionKind = Literal["confirm", "dismiss", "merge", "split", "declare_wire", "same_owner", "press_release"]
+
+
+@dataclass
+class Decision(Record):
+    """What an editor decided (``storytrace review``, the web app's review forms). ``key`` is derived from the texts
+    the decision is about (:mod:`storytrace.findings`), never from ids that change when the pile is analysed again,
+    so a decision holds through new articles and re-analysis; one decision per key, the latest."""
+
+    key: str
+    kind: DecisionKind
+    note: str | None = None
+    who: str | None = None
+    when: str = ""  # ISO 8601 UTC
+    finding: str | None = None  # confirm / dismiss: what the finding said when it was decided, in one line
+    # merge: the articles kept together; split: those split out; press_release: the press release
+    articles: list[str] = field(default_factory=list)
+    apart_from: list[str] = field(default_factory=list)  # split: the articles they are split from
+    outlets: list[str] = field(default_factory=list)  # declare_wire: the wire; same_owner: the outlets of one company
 
 
 @dataclass

@@ -16,6 +16,8 @@ from storytrace.claims.dates import anchor_date, find_dates
 from storytrace.claims.entities import ArticleEntities, article_entities
 from storytrace.claims.numbers import find_numbers
 from storytrace.claims.quotes import SPEECH_VERBS, FoundQuote, find_quotes, speaker_phrase
+from storytrace.claims.sources import sources_cited
+from storytrace.ingest.language import read_as_english
 from storytrace.nlp import parse_texts
 from storytrace.options import ClaimOptions
 from storytrace.records import Article, ArticleClaim, ArticleFacts, ArticleQuote, EventOrder, SentenceRef, Span
@@ -54,15 +56,19 @@ _PLACE_LABELS = ("GPE", "LOC", "FAC")
 
 
 def extract_facts(articles: Sequence[Article], options: ClaimOptions | None = None) -> list[ArticleFacts]:
-    """One ArticleFacts per article, in input order."""
+    """One ArticleFacts per article, in input order. An article in another known language than English gets empty
+    facts: the English parser would read its words as English names, figures and quotes."""
     options = options or ClaimOptions()
-    docs = parse_texts(
-        [a.text for a in articles],
-        [a.sentences for a in articles],
-        batch_size=options.batch_size,
-        n_process=options.n_process,
+    read = [a for a in articles if read_as_english(a.language)]
+    docs = iter(
+        parse_texts(
+            [a.text for a in read],
+            [a.sentences for a in read],
+            batch_size=options.batch_size,
+            n_process=options.n_process,
+        )
     )
-    return [facts_for_doc(a, doc) for a, doc in zip(articles, docs, strict=True)]
+    return [facts_for_doc(a, next(docs)) if read_as_english(a.language) else ArticleFacts(a.id) for a in articles]
 
 
 def _sentence_ref(idxs: Sequence[int]) -> SentenceRef:
@@ -297,7 +303,14 @@ def facts_for_doc(article: Article, doc: Doc) -> ArticleFacts:
             else:
                 order.append(EventOrder(article.id, prev.id, claim.id, cue, i))
         claims.append(claim)
-    return ArticleFacts(article=article.id, entities=ents.entities, claims=claims, quotes=quotes, order=order)
+    return ArticleFacts(
+        article=article.id,
+        entities=ents.entities,
+        claims=claims,
+        quotes=quotes,
+        order=order,
+        sources_cited=sources_cited(article, doc, ents, found),
+    )
 
 
 def _in(char: int, spans: Sequence[Span]) -> bool:

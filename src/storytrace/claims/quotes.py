@@ -17,7 +17,9 @@ Rules (tuned on PolNeAR train/dev, see docs/claims.md):
   attribution of the quote just before it (same paragraph, or the previous paragraph if nothing unquoted came
   between), or takes one from a preceding sentence that ends in ``:``, or from the next quote's cue; failing that,
   the subject of a cue ending the sentence before, then the person named nearest before.
-- Scare quotes and titles (short quoted words with no cue) are kept as partial quotes with no speaker.
+- Characterisations (``claims.characterise``): a word or short phrase a speech verb credits to somebody ("called the
+  plan “reckless”", also in single marks) is a partial quote with a speaker; one with nobody to credit is dropped.
+  Scare quotes ("so-called “experts”"), titles and names ("the song “bad guy”", "known as the “…”") are no quotes.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from storytrace.claims.characterise import is_characterisation, names_or_scare_quotes, single_quoted
 from storytrace.claims.entities import (
     ORG_NOUNS_GENERIC,
     ORG_NOUNS_IN_NAME,
@@ -231,6 +234,7 @@ class FoundQuote:
     speaker_span: Span | None = None  # the speaker mention as written ("she", "the fire chief", "Ana Ruiz")
     speaker_head: int | None = None  # token index of the mention's head in the doc
     sentences: list[int] = field(default_factory=list)
+    single: bool = False  # in single quotation marks: only ever a characterisation, never a direct quote
 
     @property
     def start(self) -> int:
@@ -800,6 +804,12 @@ def find_quotes(
             head = _nearest_name(doc, q.outer[1], hi, q.outer[1], quoted)
         if head is not None:
             _set_speaker(q, head)
+    # a word or short phrase in single marks ('called the plan 'reckless''): a characterisation when a speech verb
+    # attributes it, read after the double-quoted spans are bound so that it changes none of their cues
+    for lo, hi in single_quoted(text, quoted):
+        s0 = max(0, sentence_index(sentences, lo))
+        found.append(FoundQuote(pieces=[(lo, hi)], outer=(lo - 1, hi + 1), partial=True, sentences=[s0], single=True))
+    found.sort(key=lambda q: q.outer[0])
     # a partial quote: the subject of the speech verb that attributes it ('the company said there was “…”')
     for q in found:
         if q.partial:
@@ -828,8 +838,25 @@ def find_quotes(
             q.group = by_cue[q.cue_span]
         else:
             by_cue[q.cue_span] = q.group
-    # a programme's, book's or film's title or a handle in quotation marks is nobody's words
-    return [q for q in found if not (q.partial and _title_or_handle(text, q))]
+    # a programme's, book's or film's title, a handle, a name or a scare quote in quotation marks is nobody's words;
+    # a characterisation ('described the talks as “productive”') must have somebody to credit it to
+    return [
+        q
+        for q in found
+        if not (
+            q.partial
+            and (
+                _title_or_handle(text, q)
+                or names_or_scare_quotes(doc, text, q.outer[0])
+                or (q.speaker_head is None and is_characterisation(_quoted_text(text, q), True))
+                or (q.single and q.cue is None)
+            )
+        )
+    ]
+
+
+def _quoted_text(text: str, q: FoundQuote) -> str:
+    return " ".join(text[a:b] for a, b in q.pieces)
 
 
 # the longest title taken for one: "The Curious Case of Benjamin Button" is 7 words; a Title Case span longer than
@@ -858,7 +885,7 @@ def _title_or_handle(text: str, q: FoundQuote) -> bool:
 
 
 # verbs that attribute a partial quote besides the speech verbs: 'called the blaze “a disaster”'
-_PARTIAL_CUES = SPEECH_VERBS | frozenset(["call", "describe", "label"])
+_PARTIAL_CUES = SPEECH_VERBS | frozenset(["call", "describe", "label", "dub", "term", "brand"])
 
 
 def partial_cue(doc: Doc, char: int) -> Token | None:

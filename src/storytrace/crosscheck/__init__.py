@@ -48,7 +48,7 @@ def crosscheck(
 ) -> StoryFindings:
     _link_story_entities([facts[a] for a in story.articles if a in facts])
     ctx = StoryContext.build(story.articles, articles, facts, vectors, reuse, groups)
-    off_topic = find_off_topic(ctx)
+    off_topic = find_off_topic(ctx, options)
     items = claim_items(ctx)
     clusters = align(items)
     claims, claim_members, n_cluster = build_claims(ctx, items, clusters)
@@ -81,7 +81,7 @@ def crosscheck(
     conflicts += order_conflicts(ctx, cluster_of_claim, items_by_claim, story_claim_of)
     if not any(x.kind == "order" for x in conflicts):
         conflicts += sentence_order_conflicts(ctx)
-    quotes = quote_fidelity(ctx)
+    quotes = quote_fidelity(ctx, options)
     conflicts += quote_conflicts(ctx, quotes, claim_of_sentence)
     for n, conflict in enumerate(conflicts):
         conflict.id = f"x{n + 1}"

@@ -15,9 +15,11 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from storytrace.claims.characterise import is_characterisation
 from storytrace.crosscheck.context import StoryContext, first_sentence
 from storytrace.crosscheck.lexicon import relation
-from storytrace.crosscheck.text import is_function_word, is_negation, short, stem, tokens
+from storytrace.crosscheck.text import content_stems, is_function_word, is_negation, overlap, short, stem, tokens
+from storytrace.options import CrosscheckOptions
 from storytrace.records import ArticleQuote, Conflict, ConflictSide, DiffOp, QuoteMatch, StoryQuote
 
 ELISION = "…"
@@ -322,6 +324,13 @@ def _related(q: ArticleQuote, other: ArticleQuote) -> float:
     return 0.0
 
 
+def _contained_in_text(q: ArticleQuote, ctx: StoryContext, article: str) -> bool:
+    """The quote's words, however few, stand in order and together in another article's text."""
+    words = [w for w in normalise(q.text) if w != ELISION]
+    hay = " " + " ".join(w for w in normalise(ctx.articles[article].text) if w != ELISION) + " "
+    return bool(words) and " " + " ".join(words) + " " in hay
+
+
 def _find_in_text(q: ArticleQuote, ctx: StoryContext, article: str) -> bool:
     """The quote's words (≥ 5) appear, in order and contiguous, in another article's text (a quote it missed)."""
     words = [w for w in normalise(q.text) if w != ELISION]
@@ -331,7 +340,86 @@ def _find_in_text(q: ArticleQuote, ctx: StoryContext, article: str) -> bool:
     return " " + " ".join(words) + " " in hay
 
 
-def quote_fidelity(ctx: StoryContext) -> list[StoryQuote]:
+def _characterises(q: ArticleQuote) -> bool:
+    return is_characterisation(q.text, q.partial)
+
+
+def _sentences_of(q: ArticleQuote) -> list[int]:
+    return q.sentence if isinstance(q.sentence, list) else [q.sentence]
+
+
+def _frame(ctx: StoryContext, q: ArticleQuote) -> set[str]:
+    """Content stems of the quote's sentence outside the quoted words, less the speaker's name and the cue: what the
+    speaker's words are about ("described the talks as" -> talk)."""
+    art = ctx.articles[q.article]
+    s = first_sentence(q.sentence)
+    lo, hi = art.sentences[s]
+    outside = art.text[lo : max(lo, q.start)] + " " + art.text[min(hi, q.end) : hi]
+    speaker = content_stems(q.speaker or "") | content_stems(q.cue or "")
+    facts = ctx.facts.get(q.article)
+    for e in facts.entities if facts else []:
+        if e.sentence == s and q.speaker_key and e.key == q.speaker_key:
+            speaker |= content_stems(e.text) | content_stems(e.role or "")  # "Foreign Minister Dana Reyes"
+    return content_stems(outside) - speaker
+
+
+def _same_description(ctx: StoryContext, q: ArticleQuote, o: ArticleQuote, opts: CrosscheckOptions) -> bool:
+    """Two quotes of one speaker about one thing: the same speaker (both known), sentences close in meaning, and the
+    same thing described outside the quote marks. A word alone says nothing of where it was said: "productive" from
+    two people, or from one about two things, are two remarks."""
+    if not q.speaker_key or q.speaker_key != o.speaker_key:
+        return False
+    sim = float(
+        ctx.sentence_vector(q.article, first_sentence(q.sentence))
+        @ ctx.sentence_vector(o.article, first_sentence(o.sentence))
+    )
+    return sim >= opts.characterisation_sentence_sim and overlap(_frame(ctx, q), _frame(ctx, o)) >= (
+        opts.characterisation_frame_share
+    )
+
+
+def _taken_from(ctx: StoryContext, article: str, source: str, sentences: list[int]) -> bool:
+    """``article`` took these sentences from ``source`` itself (a decided link: the whole article, or a partial take
+    whose evidence holds them)."""
+    if (article, source) not in ctx.comparable:
+        return False
+    reused = ctx.comparable[(article, source)]
+    return reused is None or any(s in reused for s in sentences)
+
+
+def _contained(short_q: ArticleQuote, long_q: ArticleQuote) -> bool:
+    """The words of ``short_q`` stand, in order and together, in ``long_q``."""
+    a = [w for w in normalise(short_q.text) if w != ELISION]
+    b = [w for w in normalise(long_q.text) if w != ELISION]
+    return bool(a) and any(b[i : i + len(a)] == a for i in range(len(b) - len(a) + 1))
+
+
+def _characterisation_versions(
+    ctx: StoryContext, q: ArticleQuote, quotes: list[ArticleQuote], opts: CrosscheckOptions
+) -> list[tuple[ArticleQuote, Comparison]]:
+    """The versions a characterisation is held against: the same speaker's words about the same thing; or a longer
+    quote of the same speaker that has its words. Another word for the same thing is a version only in the passage
+    the article took from that very source: elsewhere the speaker may have used both words."""
+    out: list[tuple[ArticleQuote, Comparison]] = []
+    for o in quotes:
+        if o.article == q.article or not q.speaker_key or o.speaker_key != q.speaker_key:
+            continue
+        if not _characterises(o):
+            if _contained(q, o):
+                words = " ".join(w for w in normalise(q.text) if w != ELISION)
+                out.append((o, Comparison("same", 1.0, [DiffOp(op="=", text=words)], "in a longer quote of theirs")))
+            continue
+        if not _same_description(ctx, q, o, opts):
+            continue
+        comp = compare_quote(q.text, o.text)
+        if comp.verdict == "altered" and not _taken_from(ctx, q.article, o.article, _sentences_of(q)):
+            continue
+        out.append((o, comp))
+    return out
+
+
+def quote_fidelity(ctx: StoryContext, options: CrosscheckOptions | None = None) -> list[StoryQuote]:
+    opts = options or CrosscheckOptions()
     quotes: list[ArticleQuote] = []
     for a in ctx.article_ids:
         facts = ctx.facts.get(a)
@@ -341,17 +429,29 @@ def quote_fidelity(ctx: StoryContext) -> list[StoryQuote]:
     for q in quotes:
         a = q.article
         versions: list[tuple[ArticleQuote, Comparison]] = []
-        for o in quotes:
-            if o.article == a:
-                continue
-            if _related(q, o) > 0:
-                versions.append((o, compare_quote(q.text, o.text)))
+        characterisation = _characterises(q)
+        if characterisation:
+            versions = _characterisation_versions(ctx, q, quotes, opts)
+        else:
+            for o in quotes:
+                # a word or two of a statement is no version to judge the statement by
+                if o.article != a and not _characterises(o) and _related(q, o) > 0:
+                    versions.append((o, compare_quote(q.text, o.text)))
+        # a word or two found in another text is no evidence of a quote, and the words' absence no evidence of an
+        # invention unless the article took that sentence from a source that has the words nowhere
         in_text = [
             o
             for o in ctx.article_ids
-            if o != a and o not in {v.article for v, _ in versions} and _find_in_text(q, ctx, o)
+            if o != a
+            and o not in {v.article for v, _ in versions}
+            and not characterisation
+            and _find_in_text(q, ctx, o)
         ]
-        fidelity, reason, ref = _decide(ctx, q, versions, in_text)
+        unattested_possible = not characterisation or (
+            ctx.held_to_source(a, _sentences_of(q))
+            and not any(_contained_in_text(q, ctx, s) for s in ctx.sources.get(a, set()))
+        )
+        fidelity, reason, ref = _decide(ctx, q, versions, in_text, unattested_possible)
         matches: list[QuoteMatch] = []
         ranked = sorted(versions, key=lambda vc: (vc[0] is not ref, -vc[1].similarity, vc[0].article))
         for o, comp in ranked:
@@ -387,7 +487,11 @@ def quote_fidelity(ctx: StoryContext) -> list[StoryQuote]:
 
 
 def _decide(
-    ctx: StoryContext, q: ArticleQuote, versions: list[tuple[ArticleQuote, Comparison]], in_text: list[str]
+    ctx: StoryContext,
+    q: ArticleQuote,
+    versions: list[tuple[ArticleQuote, Comparison]],
+    in_text: list[str],
+    unattested_possible: bool = True,
 ) -> tuple[str, str, ArticleQuote | None]:
     a = q.article
     mine = ctx.group_of[a]
@@ -421,7 +525,7 @@ def _decide(
             return "close", f"matches {where} {label(o.article)} but for minor differences ({c.reason})", o
         return "altered", f"worded differently from {where} {label(o.article)}: {c.reason}", o
     # 2. a derived article quoting words its sources never had, nor any other article
-    if ctx.is_derived(a) and not versions and not in_text:
+    if ctx.is_derived(a) and not versions and not in_text and unattested_possible:
         names = ", ".join(sorted(label(s) for s in srcs))
         return "unattested", f"the article derives from {names}, which never has these words, nor does any other", None
     # 3. an original (or the earliest) version: verbatim when another independent source group carries the words

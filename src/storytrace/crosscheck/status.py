@@ -17,6 +17,9 @@ established and nobody else says it:
 
 One sentence has one status: when another clause of the same sentence is stated elsewhere, the sentence is not
 called an addition, and an added sentence is listed once.
+
+Every story claim says its rule in ``reason``, naming the groups (``G1`` is ``Story.groups[0]``) and articles it
+rests on.
 """
 
 from __future__ import annotations
@@ -185,14 +188,15 @@ def build_claims(
                     independent_sources=len(groups),
                     status=status,  # type: ignore[arg-type]
                     groups=groups,
+                    reason=status_reason(ctx, status, [it.article for it in its], groups),
                 )
             )
             claim_items.append(sub)
-    _one_status_per_sentence(claims)
+    _one_status_per_sentence(ctx, claims)
     return claims, claim_items, claim_cluster
 
 
-def _one_status_per_sentence(claims: list[StoryClaim]) -> None:
+def _one_status_per_sentence(ctx: StoryContext, claims: list[StoryClaim]) -> None:
     """A sentence whose other clause is stated elsewhere is not an addition; an added sentence is listed once."""
     status_of: dict[tuple[str, int], set[str]] = {}
     for c in claims:
@@ -206,6 +210,35 @@ def _one_status_per_sentence(claims: list[StoryClaim]) -> None:
         keys = [
             (m.article, r) for m in c.mentions for r in (m.sentence if isinstance(m.sentence, list) else [m.sentence])
         ]
-        if any(status_of[k] != {"unsupported_addition"} for k in keys) or any(k in listed for k in keys):
+        single = status_reason(ctx, "single_source", [m.article for m in c.mentions], c.groups)
+        if any(status_of[k] != {"unsupported_addition"} for k in keys):
             c.status = "single_source"
+            c.reason = f"{single}; not called an addition: another clause of the same sentence is stated elsewhere"
+        elif any(k in listed for k in keys):
+            c.status = "single_source"
+            c.reason = f"{single}; not called an addition again: its sentence is listed as added already"
         listed.update(keys)
+
+
+def _in_group(ctx: StoryContext, g: int, articles: Iterable[str]) -> str:
+    names = sorted({ctx.label(a) for a in articles if ctx.group_of.get(a) == g})
+    return f"G{g + 1} ({', '.join(names)})"
+
+
+def status_reason(ctx: StoryContext, status: str, stating: list[str], groups: list[int]) -> str:
+    """The rule that gave a story claim its status, in words, with the groups and articles (``stating``) it rests
+    on."""
+    where = ", ".join(_in_group(ctx, g, stating) for g in groups)
+    if status == "corroborated":
+        return (
+            f"corroborated: {len(groups)} independent source groups state it, {where}; copies of one source count once"
+        )
+    if status == "unsupported_addition":
+        derived = sorted({ctx.label(a) for a in stating})
+        sources = sorted({ctx.label(x) for a in stating for x in ctx.sources.get(a, ())})
+        return (
+            f"added: only {', '.join(derived)} states it, which takes from {', '.join(sources)} (direction decided); "
+            "the sentence is not aligned to any sentence of the source, and no other article carries it, "
+            "even in other words"
+        )
+    return f"single source: only source group {where} states it"

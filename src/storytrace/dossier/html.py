@@ -10,6 +10,7 @@ the index into ``Article.sentences``), so citations everywhere link to the sente
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -21,6 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from storytrace.dossier.svg import credit_label, edge_label, group_colour, render_map
+from storytrace.findings import story_findings
 from storytrace.records import (
     Article,
     Conflict,
@@ -303,6 +305,28 @@ class GroupView:
 
 
 @dataclass
+class ReviewMark:
+    """An editor's decision on one finding, shown beside it (storytrace review)."""
+
+    state: str  # "confirmed" | "dismissed"
+    note: str | None
+    title: str  # "dismissed by Ed Itor on 2025-03-14"
+
+
+@dataclass
+class DecisionView:
+    """One of the editor's decisions in the story's review panel."""
+
+    state: str  # css: confirmed | dismissed | merged | split | declared
+    label: str  # "dismissed", "stories merged", "wire declared"
+    what: str  # what it is about, in one line
+    note: str | None
+    when: str  # the date
+    who: str | None
+    href: str | None = None  # the finding it is about, when the report shows it
+
+
+@dataclass
 class MatrixRow:
     claim: StoryClaim
     status_label: str
@@ -310,6 +334,7 @@ class MatrixRow:
     cells: list[str]  # per group: "yes" | "no" | "both" | ""
     mentions: list[Cite]
     conflicts: list[tuple[str, int]]  # (anchor, number) of the conflicts it is part of
+    review: ReviewMark | None = None  # an unsupported addition confirmed or dismissed by an editor
 
 
 @dataclass
@@ -325,6 +350,7 @@ class ConflictView:
     anchor: str
     number: int
     sides: list[SideView]
+    review: ReviewMark | None = None
 
 
 @dataclass
@@ -338,6 +364,7 @@ class QuoteView:
     closest_cite: Cite | None
     diff: list[DiffOp]
     others: list[tuple[Cite, QuoteMatch]]
+    review: ReviewMark | None = None  # an altered or unattested quote confirmed or dismissed
 
 
 @dataclass
@@ -378,6 +405,7 @@ class ProvenanceLine:
     common_source: str | None = None  # for an undecided link: the wire both credit
     credit: str | None = None  # "credited" | "uncredited" | None (unknown, or direction undecided)
     plain: str | None = None  # the credit in one sentence: "Harbour Daily is an uncredited copy of Coastal Wire."
+    review: ReviewMark | None = None
 
 
 @dataclass
@@ -402,6 +430,7 @@ class StoryView:
     summary_corroborated: list[SummaryView]
     summary_contested: list[SummaryView]
     articles: list[ArticleView]
+    decisions: list[DecisionView] = field(default_factory=list)  # the editor's, in the order made
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -700,6 +729,47 @@ def _quotes(ctx: _StoryContext, prefix: str) -> list[SpeakerView]:
     return out
 
 
+DECISION_LABELS = {  # records.Decision.kind in the editor's words, and the css state it is drawn with
+    "confirm": ("confirmed", "confirmed"),
+    "dismiss": ("dismissed", "dismissed"),
+    "merge": ("stories merged", "merged"),
+    "split": ("story split", "split"),
+    "declare_wire": ("wire declared", "declared"),
+    "same_owner": ("one company declared", "declared"),
+    "press_release": ("press release declared", "declared"),
+}
+
+
+def _review(story: Story, anchor: str) -> tuple[dict[tuple[str, str], ReviewMark], list[DecisionView]]:
+    """The editor's decisions on the story: a mark per finding confirmed or dismissed, by (finding kind, its id in
+    this analysis), and the panel's lines (``href`` holds "kind ref" until :func:`_finding_href` resolves it)."""
+    refs = {f.key: (f.kind, f.ref) for f in story_findings(story)}
+    marks: dict[tuple[str, str], ReviewMark] = {}
+    views: list[DecisionView] = []
+    for d in story.decisions:
+        label, state = DECISION_LABELS.get(d.kind, (d.kind, "declared"))
+        when = d.when[:10]
+        ref = refs.get(d.key)
+        if ref is not None and d.kind in ("confirm", "dismiss"):
+            by = f" by {d.who}" if d.who else ""
+            marks[ref] = ReviewMark(state, d.note, f"{label} by the editor{by} on {when}")
+        views.append(
+            DecisionView(state, label, d.finding or d.key, d.note, when, d.who, " ".join(ref) if ref else None)
+        )
+    return marks, views
+
+
+def _finding_href(ref: str | None, anchor: str, conflict_anchor: dict[str, tuple[str, int]]) -> str | None:
+    if not ref:
+        return None
+    kind, _, fid = ref.partition(" ")
+    if kind == "conflict" and fid in conflict_anchor:
+        return "#" + conflict_anchor[fid][0]
+    if kind == "quote":
+        return f"#{anchor}-q-{anchor_slug(fid)}"
+    return f"#{anchor}-{'claims' if kind == 'addition' else 'map'}"
+
+
 def story_view(dossier: Dossier, story: Story, shown: set[str] | None = None) -> StoryView:
     """Everything one story's views show. ``shown`` collects the articles already drawn earlier on the page."""
     shown = shown if shown is not None else set()
@@ -725,6 +795,7 @@ def story_view(dossier: Dossier, story: Story, shown: set[str] | None = None) ->
     )
     derived = {r.derived for r in story.reuse if r.direction == "decided"}
     originals = [ctx.cite(a) for a in members if a not in derived]
+    marks, decisions = _review(story, anchor)
     provenance = [
         ProvenanceLine(
             source=ctx.cite(r.source),
@@ -735,6 +806,7 @@ def story_view(dossier: Dossier, story: Story, shown: set[str] | None = None) ->
             common_source=r.common_source,
             credit=credit_label(r),
             plain=credit_sentence(r, ctx.label(r.source), ctx.label(r.derived)),
+            review=marks.get(("reuse", f"{r.source} -> {r.derived}")),
         )
         for r in sorted(story.reuse, key=lambda r: (-r.score, r.source, r.derived))
     ]
@@ -760,12 +832,18 @@ def story_view(dossier: Dossier, story: Story, shown: set[str] | None = None) ->
             anchor=conflict_anchor[x.id][0],
             number=conflict_anchor[x.id][1],
             sides=[SideView(ctx.cite(s.article, s.sentence), s.text, ctx.group_of.get(s.article)) for s in x.sides],
+            review=marks.get(("conflict", x.id)),
         )
         for x in ordered
     ]
     matrix = _matrix(ctx, conflict_anchor)
+    for row in matrix:
+        row.review = marks.get(("addition", row.claim.id))
     status_counts = {k: sum(1 for c in story.claims if c.status == k) for k in STATUS_LABELS}
     speakers = _quotes(ctx, anchor)
+    for sp in speakers:
+        for qv in sp.quotes:
+            qv.review = marks.get(("quote", qv.quote.id))
     quote_counts = {k: sum(1 for q in story.quotes if q.fidelity == k) for k in FIDELITY_LABELS}
 
     timeline = [
@@ -814,6 +892,7 @@ def story_view(dossier: Dossier, story: Story, shown: set[str] | None = None) ->
         summary_corroborated=[s for s in summary if s.section == "corroborated"],
         summary_contested=[s for s in summary if s.section != "corroborated"],
         articles=article_views,
+        decisions=[dataclasses.replace(d, href=_finding_href(d.href, anchor, conflict_anchor)) for d in decisions],
     )
 
 

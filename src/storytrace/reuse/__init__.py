@@ -14,10 +14,11 @@ from typing import Literal, cast
 
 import numpy as np
 
-from storytrace.options import ReuseOptions
-from storytrace.records import Article, ArticleFacts, Reuse, ReuseEvidence
+from storytrace.options import Declarations, ReuseOptions
+from storytrace.records import Article, ArticleFacts, ReasonGround, Reuse, ReuseEvidence
 from storytrace.reuse.align import Alignment, AlignParams, align
-from storytrace.reuse.direction import credited_wires, decide_direction, wire_of
+from storytrace.reuse.credit import with_credit
+from storytrace.reuse.direction import credited_wires, decide_direction, wire_credit_fields, wire_of
 from storytrace.reuse.relation import Features, RelationParams, decide, features
 from storytrace.reuse.text import ArticleTokens, containment, tokens_of
 
@@ -76,8 +77,11 @@ def _compare(
     a_from_b = _Side(al_a, fa, decide(fa, rp))
     if b_from_a.kind is None and a_from_b.kind is None:
         return None
-    verdict = decide_direction(a, b, facts.get(a.id), facts.get(b.id), fb.explained, fa.explained, al_b)
+    verdict = decide_direction(
+        a, b, facts.get(a.id), facts.get(b.id), fb.explained, fa.explained, al_b, options.declarations
+    )
     reasons = list(verdict.reasons)
+    grounds = list(verdict.grounds)  # what each reason rests on, in step with ``reasons``
     if verdict.source_first is None:
         # Undecided: report in id order, with whichever alignment shows reuse.
         first, second = (a, b) if a.id <= b.id else (b, a)
@@ -86,7 +90,8 @@ def _compare(
             side = a_from_b if side is b_from_a else b_from_a
             first, second = second, first
             reasons.append("listed in the order in which the reuse shows (direction undecided)")
-        return _entry(first, second, side, "undecided", reasons)
+            grounds.append(ReasonGround(reasons[-1]))
+        return _entry(first, second, side, "undecided", reasons, grounds, options.declarations)
     source, derived, side = (a, b, b_from_a) if verdict.source_first else (b, a, a_from_b)
     if side.kind is None:
         # The credit or wire names a source that is mostly contained in the other: the derived article took it
@@ -95,19 +100,32 @@ def _compare(
             return None
         side = _Side(side.alignment, side.features, "partial")
         reasons = [*reasons, "the source's text is mostly inside the derived article, which adds its own"]
-    return _entry(source, derived, side, "decided", reasons)
+        grounds = [*grounds, ReasonGround(reasons[-1])]  # rests on the alignment: the evidence
+    return _entry(source, derived, side, "decided", reasons, grounds, options.declarations)
 
 
-def _entry(source: Article, derived: Article, side: _Side, direction: str, reasons: list[str]) -> Reuse:
+def _entry(
+    source: Article,
+    derived: Article,
+    side: _Side,
+    direction: str,
+    reasons: list[str],
+    grounds: list[ReasonGround],
+    declarations: Declarations | None = None,
+) -> Reuse:
     kind = cast(Literal["copy", "rewrite", "partial"], side.kind)
     how = cast(Literal["decided", "undecided"], direction)
     common = None
     if how == "undecided":
         # both credit one wire (dateline, credit line): that wire is the likely common source
-        shared = credited_wires(source) & credited_wires(derived)
+        shared = credited_wires(source, declarations) & credited_wires(derived, declarations)
         common = min(shared) if shared else None
         if common:
             reasons = [*reasons, f"both credit {common}: likely both ran its copy"]
+            credits = wire_credit_fields(source, common, declarations) + wire_credit_fields(
+                derived, common, declarations
+            )
+            grounds = [*grounds, ReasonGround(reasons[-1], fields=credits)]
     return Reuse(
         source.id,
         derived.id,
@@ -117,14 +135,17 @@ def _entry(source: Article, derived: Article, side: _Side, direction: str, reaso
         reasons,
         _evidence(side.alignment),
         common,
+        grounds=grounds,
     )
 
 
-def _prune(links: list[Reuse], articles: Mapping[str, Article]) -> list[Reuse]:
+def _prune(
+    links: list[Reuse], articles: Mapping[str, Article], declarations: Declarations | None = None
+) -> list[Reuse]:
     """Keep, for each derived article, its best source and any other source not linked to an already kept one.
 
-    Preference: a decided direction, then wire copy (papers that share a wire item's narrative took it from the wire,
-    not from each other), then a source that is not itself derived from another candidate, then the higher score,
+    Preference: a decided direction, then wire copy or a declared press release (papers that share a wire item's
+    narrative took it from the wire, not from each other), then a source that is not itself derived from another candidate, then the higher score,
     the earlier publication, the longer (more complete) text, the id."""
     linked: set[frozenset[str]] = {frozenset((r.source, r.derived)) for r in links}
     derived_from: dict[str, set[str]] = {}
@@ -143,7 +164,7 @@ def _prune(links: list[Reuse], articles: Mapping[str, Article]) -> list[Reuse]:
             derived_from_sibling = bool(derived_from.get(r.source, set()) & sources)
             return (
                 0 if r.direction == "decided" else 1,
-                0 if wire_of(src) else 1,
+                0 if wire_of(src, declarations) or (declarations and declarations.is_press_release(src.id)) else 1,
                 1 if derived_from_sibling else 0,
                 -r.score,
                 src.published or "9999",
@@ -189,7 +210,28 @@ def find_reuse(
             if r is not None:
                 links.append(r)
     links = _drop_explained_by_a_third(links, [a.id for a in ordered], aligned, options)
-    return _prune(links, {a.id: a for a in ordered})
+    links = _drop_taken_from_a_press_release(links, [a.id for a in ordered], aligned, options)
+    by_id = {a.id: a for a in ordered}
+    declared = options.declarations
+    return [with_credit(r, by_id, facts, declared) for r in _prune(links, by_id, declared)]
+
+
+def _drop_taken_from_a_press_release(
+    links: list[Reuse], ids: list[str], aligned: Mapping[tuple[str, str], Alignment], options: ReuseOptions
+) -> list[Reuse]:
+    """Links between two reports whose shared text a declared press release carries (on each side, the share
+    ``common_source_share`` of it): they both took it from the release, not from each other, whichever direction
+    the link was given. Links that share more than the release says stay."""
+    releases = [a for a in ids if options.declarations.is_press_release(a)]
+    if not releases:
+        return links
+    return [
+        r
+        for r in links
+        if options.declarations.is_press_release(r.source)
+        or options.declarations.is_press_release(r.derived)
+        or _common_source_in_pile(r, releases, aligned, options) is None
+    ]
 
 
 def _connected(links: list[Reuse], a: str, b: str) -> bool:
@@ -257,8 +299,15 @@ def _common_source_in_pile(
     return None
 
 
-def source_groups(article_ids: Sequence[str], reuse: Sequence[Reuse]) -> list[list[str]]:
-    """Partition a story's articles into groups connected by reuse (each article in exactly one group)."""
+def source_groups(
+    article_ids: Sequence[str],
+    reuse: Sequence[Reuse],
+    articles: Mapping[str, Article] | None = None,
+    declarations: Declarations | None = None,
+) -> list[list[str]]:
+    """Partition a story's articles into groups connected by reuse (each article in exactly one group). Outlets an
+    editor declared one company (``declarations``, with the ``articles`` to read outlets from) are one group too:
+    two papers of one owner are not independent confirmation of each other."""
     parent = {a: a for a in article_ids}
 
     def find(x: str) -> str:
@@ -267,9 +316,16 @@ def source_groups(article_ids: Sequence[str], reuse: Sequence[Reuse]) -> list[li
             x = parent[x]
         return x
 
-    for r in reuse:
-        if r.source in parent and r.derived in parent:
-            a, b = find(r.source), find(r.derived)
+    pairs = [(r.source, r.derived) for r in reuse]
+    if declarations is not None and declarations.owners and articles is not None:
+        company: dict[int, str] = {}
+        for aid in article_ids:
+            c = declarations.company(articles[aid].outlet) if aid in articles else None
+            if c is not None:
+                pairs.append((company.setdefault(c, aid), aid))
+    for x, y in pairs:
+        if x in parent and y in parent:
+            a, b = find(x), find(y)
             if a != b:
                 parent[max(a, b)] = min(a, b)
     groups: dict[str, list[str]] = {}

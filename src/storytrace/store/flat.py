@@ -270,6 +270,10 @@ def upgrade(conn: Connection, version: str) -> str:
             insert_source_rows(conn, aid, cited)
         conn.execute(update(t.meta).where(t.meta.c.key == "schema_version").values(value="2"))
         version = "2"
+    if version == "2":  # then on to 3: the editor's decisions
+        from storytrace.store.decisions import upgrade as upgrade_decisions
+
+        version = upgrade_decisions(conn, version)
     return version
 
 

@@ -4,7 +4,9 @@ Writes are transactional. Each new article is written in its own transaction (it
 together), so an interrupted ingest keeps every article already committed and never leaves half of one. Stories are
 then regrouped over everything stored and written in one more transaction; only stories whose membership changed
 are analysed again (reuse, source groups, cross-check), and story ids carry over from the stories they continue.
-The flat tables (one row per finding, :mod:`storytrace.store.flat`) are written in those same transactions.
+The flat tables (one row per finding, :mod:`storytrace.store.flat`) are written in those same transactions. An
+editor's decisions (:mod:`storytrace.store.decisions`) are read with every snapshot: merges, splits and declarations
+go to the stages in the options, and the dossier carries each story's decisions.
 
 Several processes may write at once: every write transaction takes the write lock up front and is retried with
 backoff while the database is busy, an article another process stored first is merged rather than inserted twice,
@@ -35,7 +37,8 @@ from sqlalchemy.sql.dml import Insert
 from storytrace import __version__
 from storytrace.errors import StoreError
 from storytrace.options import Options
-from storytrace.records import Article, ArticleFacts, Dossier, Skipped, Story, StoryGroup
+from storytrace.records import Article, ArticleFacts, Decision, Dossier, Skipped, Story, StoryGroup
+from storytrace.store import decisions as review
 from storytrace.store import flat
 from storytrace.store import tables as t
 
@@ -113,10 +116,9 @@ class IngestReport:
 
 
 def count_contested(story: Story) -> int:
-    """Claims that some article contradicts (or, when conflicts name no claim, the conflicts themselves)."""
-    contested = {c.id for c in story.claims if c.conflicts}
-    contested |= {cid for conflict in story.conflicts for cid in conflict.claims}
-    return len(contested) or len(story.conflicts)
+    """The story's conflicts, the number its page's header gives ("5 conflicts"); the story list and the
+    ``n_contested`` column say the same (one definition: :mod:`storytrace.dossier.triage`)."""
+    return len(story.conflicts)
 
 
 class Store:
@@ -323,6 +325,10 @@ class Store:
         from storytrace.stories import group_stories, stable_ids
 
         force = snap.fingerprint != fingerprint
+        # the editor's merges, splits and declarations, as the stages read them (not part of the fingerprint: a new
+        # decision re-analyses the stories it changes, not all of them)
+        options = review.with_decisions(options, snap.decisions)
+        declarations = options.reuse.declarations
         articles, previous = snap.articles, snap.previous
         groups = group_stories(articles, snap.facts, snap.vectors, options.stories) if articles else []
         groups = stable_ids(groups, [StoryGroup(id=k, headline="", articles=v) for k, v in previous.items()])
@@ -330,7 +336,8 @@ class Store:
         fresh: list[Story] = []
         for n, g in enumerate(groups):
             members = sorted(g.articles)
-            if not force and previous.get(g.id) == members:
+            declared = review.declared_digest(members, by_id, declarations)
+            if not force and previous.get(g.id) == members and snap.declared.get(g.id) == declared:
                 continue
             progress("stories", n, len(groups))
             story = story_isolated(g, by_id, snap.facts, snap.vectors, options, self._left_out)
@@ -355,6 +362,7 @@ class Store:
             return False  # another writer got here first: analyse again from what it wrote
         by_id = {a.id: a for a in snap.articles}
         previous = snap.previous
+        declarations = review.declarations_of(snap.decisions)
         now = _now()
         gone = removed + [s.id for s in fresh if s.id in previous]
         if gone:
@@ -374,6 +382,7 @@ class Store:
                     updated_at=now,
                     members=" ".join(sorted(s.articles)),
                     dossier=_dumps(s.to_dict()),
+                    declared=review.declared_digest(s.articles, by_id, declarations),
                 )
             )
             conn.execute(insert(t.story_articles), flat.membership_rows(s))
@@ -427,6 +436,10 @@ class Store:
             query = query.order_by(s.n_articles.desc(), s.n_groups.desc(), s.id)
         with self._read() as conn:
             return [StorySummary(**row._asdict()) for row in conn.execute(query)]
+
+    def decisions(self) -> list[Decision]:
+        """The editor's decisions, in the order they were made (:mod:`storytrace.store.decisions`)."""
+        return review.stored_decisions(self)
 
     def get_story(self, story_id: str) -> Story:
         with self._read() as conn:
@@ -491,6 +504,11 @@ class Store:
                 articles = [Article.from_dict(json.loads(r.data)) for r in rows]
                 rows = conn.execute(select(t.stories.c.dossier).order_by(t.stories.c.n_articles.desc(), t.stories.c.id))
                 stories = [Story.from_dict(json.loads(r.dossier)) for r in rows]
+        decided = self.decisions()
+        if decided:  # kept beside the analysis, so a confirmation or a dismissal needs no re-analysis
+            by_id = {a.id: a for a in articles}
+            for story in stories:
+                story.decisions = review.bearing_on(story, decided, by_id)
         dossier = build_dossier(articles, stories, [], Options())
         with self._read() as conn:
             settings = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "settings")).scalar()
@@ -507,6 +525,8 @@ class _Snapshot:
     previous: dict[str, list[str]]  # story id -> sorted member ids
     fingerprint: str | None
     generation: int
+    decisions: list[Decision] = field(default_factory=list)  # the editor's, in the order made
+    declared: dict[str, str | None] = field(default_factory=dict)  # story id -> digest of the declarations applied
 
 
 def _read_snapshot(conn: Connection) -> _Snapshot:
@@ -521,9 +541,14 @@ def _read_snapshot(conn: Connection) -> _Snapshot:
         r.article_id: np.frombuffer(r.data, dtype="<f4").reshape(-1, r.dim).astype(np.float32)
         for r in conn.execute(select(t.article_vectors))
     }
-    previous = {row.id: row.members.split() for row in conn.execute(select(t.stories.c.id, t.stories.c.members))}
+    previous: dict[str, list[str]] = {}
+    declared: dict[str, str | None] = {}
+    for row in conn.execute(select(t.stories.c.id, t.stories.c.members, t.stories.c.declared)):
+        previous[row.id] = row.members.split()
+        declared[row.id] = row.declared
     fingerprint = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "analysis")).scalar()
-    return _Snapshot(articles, facts, vectors, previous, fingerprint, _generation(conn))
+    decisions = review.read_decisions(conn)
+    return _Snapshot(articles, facts, vectors, previous, fingerprint, _generation(conn), decisions, declared)
 
 
 def _generation(conn: Connection) -> int:

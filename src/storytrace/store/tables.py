@@ -30,9 +30,11 @@ from sqlalchemy import (
 )
 
 # 1: articles, facts, vectors, stories as JSON. 2: story_articles.source_group and the flat tables (a version 1 store
-# is upgraded on open: storytrace.store.flat.upgrade).
-SCHEMA_VERSION = "2"
-UPGRADABLE = ("1",)
+# is upgraded on open: storytrace.store.flat.upgrade). 3: an editor's decisions and stories.declared (storytrace
+# review; a version 2 store is upgraded on open: storytrace.store.decisions.upgrade). An older storytrace refuses a
+# version 3 store rather than re-analyse it without the decisions.
+SCHEMA_VERSION = "3"
+UPGRADABLE = ("1", "2")
 
 metadata = MetaData()
 
@@ -74,6 +76,10 @@ stories = Table(
     Column("updated_at", String(40), nullable=False),
     Column("members", Text, nullable=False),  # sorted article ids joined by spaces: "did membership change?"
     Column("dossier", Text, nullable=False),  # Story.to_dict() as JSON
+    # digest of the editor's declarations this analysis applied to the story's articles (wires, owners, press
+    # releases; storytrace.store.decisions.declared_digest), NULL when none: a new declaration re-analyses exactly
+    # the stories whose digest it changes (schema 3)
+    Column("declared", String(32), nullable=True),
 )
 
 story_articles = Table(
@@ -274,6 +280,27 @@ STORY_TABLES: tuple[Table, ...] = (
     conflicts,
     verdicts,
 )
+
+# an editor's decisions (storytrace review, schema 3): one row per key, the latest decision on it. Keys are made from
+# the texts a decision is about (storytrace.findings), so they hold through re-analysis; no foreign keys, because the
+# stories and findings they name are rewritten whenever a story is analysed again.
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("key", String(96), primary_key=True),
+    # confirm | dismiss | merge | split | declare_wire | same_owner | press_release
+    Column("kind", String(16), nullable=False),
+    Column("seq", Integer, nullable=False),  # order of the decisions (merges and splits apply in it), from 1
+    Column("decided_at", String(40), nullable=False),  # ISO 8601 UTC
+    Column("note", Text, nullable=True),
+    Column("who", Text, nullable=True),
+    Column("finding", Text, nullable=True),  # what it was about when decided, in one line
+    Column("story_id", String(64), nullable=True),  # the story it was decided on (story ids move: a pointer only)
+    Column("articles", Text, nullable=False),  # JSON array of article ids
+    Column("apart_from", Text, nullable=False),  # JSON array of article ids (split)
+    Column("outlets", Text, nullable=False),  # JSON array of outlet names (declare_wire, same_owner)
+)
+Index("decisions_by_seq", decisions.c.seq)
 
 meta = Table(
     "meta",

@@ -13,14 +13,24 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from storytrace.options import StoryOptions
-from storytrace.records import Article, ArticleFacts, StoryGroup
+from storytrace.records import Article, ArticleFacts, StoryGroup, StoryTie
 from storytrace.stories.candidates import shared_names, topk_dense, topk_sparse
-from storytrace.stories.cluster import DEFAULT_MODEL, PairModel, candidate_pairs, partition, scores_within
+from storytrace.stories.cluster import (
+    DEFAULT_MODEL,
+    PairModel,
+    candidate_pairs,
+    partition,
+    scored_within,
+    scores_within,
+)
+from storytrace.stories.edits import apply_edits
 from storytrace.stories.features import StoryFeatures, build_features, prune_rows
 from storytrace.stories.ids import stable_ids, story_id, trim
+from storytrace.stories.languages import read_as_english, stories_apart
 from storytrace.stories.neardup import NearDupParams, near_duplicates
+from storytrace.stories.ties import spanning_pairs, story_ties, ties_within
 
-__all__ = ["assign_stories", "group_stories", "headline", "stable_ids", "story_id"]
+__all__ = ["assign_stories", "group_stories", "headline", "stable_ids", "story_id", "ties_of", "ties_within"]
 
 
 def _candidates(articles: Sequence[Article], f: StoryFeatures, options: StoryOptions) -> np.ndarray:
@@ -47,12 +57,20 @@ def headline(rows: Sequence[int], f: StoryFeatures, model: PairModel = DEFAULT_M
 
 
 def headlines(
-    stories: Sequence[Sequence[int]], f: StoryFeatures, model: PairModel = DEFAULT_MODEL, texts: Sequence[str] = ()
+    stories: Sequence[Sequence[int]],
+    f: StoryFeatures,
+    model: PairModel = DEFAULT_MODEL,
+    texts: Sequence[str] = (),
+    scores: Mapping[int, np.ndarray] | None = None,
 ) -> list[str]:
-    """:func:`headline` of many stories: the pair scores inside every story come from one batched scoring pass."""
+    """:func:`headline` of many stories: the pair scores inside every story come from one batched scoring pass
+    (or ``scores``: story index -> its condensed pair scores, when the caller has them already)."""
     sets = [np.asarray(sorted(rows)) for rows in stories]
     multi = [k for k, r in enumerate(sets) if len(r) > 1]
-    sims = dict(zip(multi, scores_within(f, model, [sets[k] for k in multi]), strict=True))
+    if scores is None:
+        sims = dict(zip(multi, scores_within(f, model, [sets[k] for k in multi]), strict=True))
+    else:
+        sims = {k: scores[k] for k in multi}
     out = []
     for k, r in enumerate(sets):
         best = int(r[0])
@@ -78,22 +96,57 @@ def group_stories(
     model: PairModel | None = None,
 ) -> list[StoryGroup]:
     """Partition ``articles`` into stories. Same input set, same stories, whatever the order; deterministic.
-    ``model``: the pair scorer (default: the one tuned on ECB+ topics 1-35)."""
+    ``model``: the pair scorer (default: the one tuned on ECB+ topics 1-35). Articles in another known language than
+    English never share a story with an English one (:mod:`.languages`)."""
     options = options or StoryOptions()
     model = model or DEFAULT_MODEL
     uniq = {a.id: a for a in articles}
-    arts = [uniq[k] for k in sorted(uniq)]
+    apart = stories_apart([a for a in uniq.values() if not read_as_english(a.language)], options)
+    arts = [uniq[k] for k in sorted(uniq) if read_as_english(uniq[k].language)]
     if not arts:
-        return []
+        return sorted(apart, key=lambda g: (-len(g.articles), g.articles[0]))
     f = build_features(arts, facts_by_id, vectors_by_id, options.lead_sentences)
     cand = _candidates(arts, f, options)
     groups = partition(f, cand, model, options.threshold, options.link_floor, merge_small=options.merge_small)
+    if options.edits:  # an editor's merges and splits (storytrace review) overrule the scores
+        groups = apply_edits(groups, [a.id for a in arts], options.edits)
     firsts = [a.text[a.sentences[0][0] : a.sentences[0][1]] if a.sentences else a.text[:200] for a in arts]
+    multi = [k for k, rows in enumerate(groups) if len(rows) > 1]
+    # one scoring pass gives the headlines' scores and the ties' features
+    scored = dict(
+        zip(multi, scored_within(f, model, [np.asarray(groups[k]) for k in multi], spanning_pairs), strict=True)
+    )
+    labels = headlines(groups, f, model, firsts, {k: sim for k, (sim, _, _) in scored.items()})
     out = []
-    for rows, label in zip(groups, headlines(groups, f, model, firsts), strict=True):
+    for k, (rows, label) in enumerate(zip(groups, labels, strict=True)):
         ids = [arts[r].id for r in rows]
-        out.append(StoryGroup(id=story_id(ids), headline=label, articles=ids))
-    return sorted(out, key=lambda g: (-len(g.articles), g.articles[0]))
+        ties = []
+        if k in scored:
+            sim, picked, features = scored[k]
+            ties = story_ties(rows, picked, features, sim, f, arts, facts_by_id, vectors_by_id, options)
+        out.append(StoryGroup(id=story_id(ids), headline=label, articles=ids, ties=ties))
+    return sorted(out + apart, key=lambda g: (-len(g.articles), g.articles[0]))
+
+
+def ties_of(
+    articles: Sequence[Article],
+    facts_by_id: Mapping[str, ArticleFacts],
+    vectors_by_id: Mapping[str, np.ndarray],
+    options: StoryOptions | None = None,
+    *,
+    model: PairModel | None = None,
+) -> list[StoryTie]:
+    """The ties of ``articles`` taken as one story, whatever the grouping would make of them (two articles put side
+    by side: how close the grouping finds them). Features come from these articles alone."""
+    options = options or StoryOptions()
+    model = model or DEFAULT_MODEL
+    arts = sorted({a.id: a for a in articles}.values(), key=lambda a: a.id)
+    if len(arts) < 2:
+        return []
+    f = build_features(arts, facts_by_id, vectors_by_id, options.lead_sentences)
+    rows = list(range(len(arts)))
+    ((sim, picked, features),) = scored_within(f, model, [np.asarray(rows)], spanning_pairs)
+    return story_ties(rows, picked, features, sim, f, arts, facts_by_id, vectors_by_id, options)
 
 
 def assign_stories(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -299,8 +299,29 @@ def scores_within(f: StoryFeatures, model: PairModel, sets: Sequence[np.ndarray]
     return _scores_within(f, model, [np.asarray(x) for x in sets], batch)
 
 
+Pick = Callable[[np.ndarray, int], np.ndarray]  # (condensed scores of a set, its size) -> condensed indices to keep
+
+
+def scored_within(
+    f: StoryFeatures, model: PairModel, sets: Sequence[np.ndarray], pick: Pick, batch: int = 1 << 21
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`scores_within`, and for the pairs ``pick`` chooses from each set's scores, their :data:`FEATURES`
+    rows from the same pass: ``(scores, picked condensed indices, picked features)`` per set."""
+    out = []
+    for sim, kept in _scored(f, model, [np.asarray(x) for x in sets], batch, pick):
+        assert kept is not None
+        out.append((sim, kept[0], kept[1]))
+    return out
+
+
 def _scores_within(f: StoryFeatures, model: PairModel, sets: list[np.ndarray], batch: int = 1 << 21) -> list:
-    out: list[np.ndarray] = []
+    return [sim for sim, _ in _scored(f, model, sets, batch, None)]
+
+
+def _scored(
+    f: StoryFeatures, model: PairModel, sets: list[np.ndarray], batch: int, pick: Pick | None
+) -> list[tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]]:
+    out: list[tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]] = []
     s = 0
     while s < len(sets):
         e, total = s, 0
@@ -312,8 +333,15 @@ def _scores_within(f: StoryFeatures, model: PairModel, sets: list[np.ndarray], b
         i = np.concatenate([a for a, _ in pairs]) if pairs else np.zeros(0, dtype=np.int64)
         j = np.concatenate([b for _, b in pairs]) if pairs else np.zeros(0, dtype=np.int64)
         g = np.repeat(np.arange(e - s), sizes)
-        sim = model.score(pair_features(f, i, j, model, groups=g)) if len(i) else np.zeros(0)
-        out.extend(np.split(sim, np.cumsum(sizes)[:-1]))
+        x = pair_features(f, i, j, model, groups=g) if len(i) else np.zeros((0, len(FEATURES)))
+        sim = model.score(x) if len(i) else np.zeros(0)
+        starts = np.cumsum(sizes) - sizes
+        for k, part in enumerate(np.split(sim, np.cumsum(sizes)[:-1])):
+            if pick is None:
+                out.append((part, None))
+            else:
+                idx = np.asarray(pick(part, len(sets[s + k])), dtype=np.int64)
+                out.append((part, (idx, x[starts[k] + idx])))
         s = e
     return out
 

@@ -53,6 +53,11 @@ class StoryFeatures:
     has_lead: np.ndarray | None = None
     words_mass: np.ndarray | None = None
     names_mass: np.ndarray | None = None
+    # the parsed keys behind ``names`` and ``dates`` and their columns: what a story's ties say two articles share
+    name_keys: list[list[str]] | None = None
+    date_keys: list[list[str]] | None = None
+    name_columns: dict[str, int] | None = None
+    date_columns: dict[str, int] | None = None
 
 
 def entity_key(text: str) -> str:
@@ -88,6 +93,7 @@ def _name_tokens(facts: ArticleFacts | None) -> tuple[list[str], list[str]]:
 
 
 _key = functools.lru_cache(maxsize=1 << 16)(entity_key)
+name_key = _key  # :func:`entity_key`, cached: the keys of ``StoryFeatures.name_keys``
 
 
 def date_keys(article: Article, facts: ArticleFacts | None) -> list[str]:
@@ -181,10 +187,17 @@ def prune_rows(x: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
 
 
 def _bags(docs: list[list[str]], sublinear: bool = True) -> sparse.csr_matrix:
+    return _bags_columns(docs, sublinear)[0]
+
+
+def _bags_columns(docs: list[list[str]], sublinear: bool = True) -> tuple[sparse.csr_matrix, dict[str, int]]:
+    """TF-IDF bags of keys, and the column of each key."""
     if not any(docs):
-        return sparse.csr_matrix((len(docs), 1), dtype=np.float32)
+        return sparse.csr_matrix((len(docs), 1), dtype=np.float32), {}
     vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=sublinear, dtype=np.float32)
-    return vec.fit_transform(docs).tocsr()
+    matrix = vec.fit_transform(docs).tocsr()
+    columns: dict[str, int] = vec.vocabulary_
+    return matrix, columns
 
 
 _FORKED: tuple[Sequence[Article], Mapping[str, ArticleFacts]] | None = None
@@ -233,10 +246,11 @@ def build_features(
     texts = [((a.title or "") + "\n" + a.text) for a in articles]
     words = compact_columns(hashed_tfidf(texts))
     parsed = _parse_all(articles, facts_by_id)
-    names = _bags([t for t, _, _ in parsed])
+    nkeys = [t for t, _, _ in parsed]
+    names, name_columns = _bags_columns(nkeys)
     places = _bags([p for _, p, _ in parsed])
     dkeys = [d for _, _, d in parsed]
-    dates = _bags(dkeys, sublinear=True)
+    dates, date_columns = _bags_columns(dkeys, sublinear=True)
     has_dates = np.array([bool(k) for k in dkeys])
     dim = next((v.shape[1] for v in vectors_by_id.values() if v is not None and len(v)), 1)
     lead = np.zeros((len(ids), dim), dtype=np.float32)
@@ -251,4 +265,5 @@ def build_features(
         ids, words, names, places, dates, has_dates, lead, published, titles, words_idf, names_idf,
         has_places=np.diff(places.indptr) > 0, has_lead=np.abs(lead).sum(axis=1) > 0,
         words_mass=np.asarray(words_idf.sum(axis=1)).ravel(), names_mass=np.asarray(names_idf.sum(axis=1)).ravel(),
+        name_keys=nkeys, date_keys=dkeys, name_columns=name_columns, date_columns=date_columns,
     )  # fmt: skip

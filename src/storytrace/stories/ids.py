@@ -49,7 +49,7 @@ def stable_ids(groups: Sequence[StoryGroup], previous: Sequence[StoryGroup]) -> 
                 n += 1
                 sid = f"{base}-{n}"
             used.add(sid)
-        out.append(StoryGroup(id=sid, headline=g.headline, articles=list(g.articles)))
+        out.append(StoryGroup(id=sid, headline=g.headline, articles=list(g.articles), ties=list(g.ties)))
     return out
 
 
