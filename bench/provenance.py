@@ -59,9 +59,47 @@ SPLITS = ("dev", "test")
 METER_VERDICTS = {"wholly": ("copy", "rewrite"), "partially": ("derivative",), "non": ("original",)}
 
 
+KINDS = frozenset({"wire", "outlet", "media", "agency", "person", "document"})
+VERDICTS = frozenset({"original", "copy", "rewrite", "derivative", "aggregation", "commentary"})
+TIMINGS = frozenset({"preview", "report", "follow-up"})
+MAX_SPAN_WORDS = 30  # labels quote short spans, never whole articles
+
+
+def _label_problem(name: str, row: dict[str, Any]) -> str | None:
+    if row.get("split") not in SPLITS:
+        return f"split {row.get('split')!r} is not dev or test"
+    spans = [row.get("span") or "", row.get("sentence") or ""]
+    if name == "sources_cited":
+        if any(s.get("kind") not in KINDS for s in row["sources"]):
+            return "a source kind outside " + ", ".join(sorted(KINDS))
+        spans += [s.get("span") or "" for s in row["sources"]]
+    if name == "verdicts" and not {row["verdict"], *row.get("accept", [])} <= VERDICTS:
+        return "a verdict outside " + ", ".join(sorted(VERDICTS))
+    if name == "timing" and not {row["timing"], *row.get("accept", [])} <= TIMINGS:
+        return "a timing outside " + ", ".join(sorted(TIMINGS))
+    if name == "padding" and row["label"] not in ("filler", "content"):
+        return "label is not filler or content"
+    if any(len(s.split()) > MAX_SPAN_WORDS for s in spans):
+        return f"a span longer than {MAX_SPAN_WORDS} words"
+    return None
+
+
 def read_labels(name: str) -> list[dict[str, Any]]:
+    """One label file's rows; a malformed row stops the bench with its file, line and problem."""
     path = LABELS / f"{name}.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            problem = _label_problem(name, row)
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            problem = f"not a label row ({type(e).__name__})"
+        if problem:
+            raise SystemExit(f"{path.relative_to(ROOT)}:{n}: {problem}")
+        rows.append(row)
+    return rows
 
 
 # ------------------------------------------------------------------------------------------------------------ piles

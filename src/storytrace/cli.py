@@ -21,6 +21,9 @@ from storytrace.records import Dossier, Skipped
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    # Click's plain help: flags without a "<bool>" type beside them, and help texts printed as written (rich markup
+    # would eat "[ray]" in "needs the [ray] extra")
+    rich_markup_mode=None,
     help="storytrace: which articles tell the same story, who copied whom, what stands on independent sources.",
 )
 err = Console(stderr=True)
@@ -43,7 +46,8 @@ def shown(text: object) -> str:
 
 
 def fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]error:[/red] {rich_escape(shown(message))}", highlight=False, markup=True)
+    # soft_wrap: one line whatever the width, so a log or a script sees the whole message on the line it greps
+    err.print(f"[red]error:[/red] {rich_escape(shown(message))}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -96,18 +100,30 @@ def main(
 
 @app.command()
 def analyze(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, URLs, or - for stdin.")],
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the JSON dossier here.")] = None,
-    html_out: Annotated[Optional[Path], typer.Option("--html", help="Write the HTML report here.")] = None,
-    md_out: Annotated[Optional[Path], typer.Option("--md", help="Write the Markdown dossier here.")] = None,
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="PATH", help="Files, directories (recursive), globs, URLs, or - for stdin."),
+    ],
+    json_out: Annotated[
+        Optional[Path], typer.Option("--json", metavar="FILE", help="Write the JSON dossier here.")
+    ] = None,
+    html_out: Annotated[
+        Optional[Path], typer.Option("--html", metavar="FILE", help="Write the HTML report here.")
+    ] = None,
+    md_out: Annotated[
+        Optional[Path], typer.Option("--md", metavar="FILE", help="Write the Markdown dossier here.")
+    ] = None,
     field: Annotated[
-        list[str], typer.Option("--field", help="JSON field mapping NAME=FIELD, e.g. text=article_body.")
+        list[str],
+        typer.Option("--field", metavar="NAME=FIELD", help="JSON field mapping, e.g. text=article_body (repeatable)."),
     ] = [],  # noqa: B006
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Skip inputs larger than this.")] = 20 * 1024 * 1024,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", metavar="N", help="Skip inputs larger than N bytes.")] = 20
+    * 1024
+    * 1024,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary or progress bar.")] = False,
     ray: Annotated[bool, typer.Option("--ray", help="Run the stages on Ray Data (needs the [ray] extra).")] = False,
     ray_cpus: Annotated[
-        Optional[int], typer.Option("--ray-cpus", help="CPUs for a local Ray session (default: all).")
+        Optional[int], typer.Option("--ray-cpus", metavar="N", help="CPUs for a local Ray session (default: all).")
     ] = None,
 ) -> None:
     """Analyse articles and write the dossier (exit 0: all read; 1: some skipped; 2: usage error)."""
@@ -174,7 +190,8 @@ def print_summary(dossier: Dossier) -> None:
 # The store: ingest, stories, show, serve
 
 DbOption = Annotated[
-    str, typer.Option("--db", help="Database: a file (SQLite, created if new) or a postgresql:// URL.")
+    str,
+    typer.Option("--db", metavar="FILE|URL", help="Database: a file (SQLite, created if new) or a postgresql:// URL."),
 ]
 
 
@@ -221,7 +238,8 @@ def stories(
         Optional[str], typer.Option("--search", "-s", metavar="WORD", help="Only stories mentioning this.")
     ] = None,
     sort: Annotated[
-        str, typer.Option("--sort", help="size, recent, contested (most conflicts) or accusations.")
+        str,
+        typer.Option("--sort", metavar="ORDER", help="size, recent, contested (most conflicts) or accusations."),
     ] = "size",
     finding: Annotated[
         list[str],
@@ -314,28 +332,31 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to bind (keep 127.0.0.1 unless you mean it).")] = (
         "127.0.0.1"
     ),
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option("--port", metavar="N", help="Port to listen on (0: any free port).")] = 8000,
+    create: Annotated[
+        bool, typer.Option("--create", help="Create the database when there is none (an empty store).")
+    ] = False,
 ) -> None:
     """Browse the database in a local web app."""
-    import uvicorn
-
     from storytrace.web import create_app
+    from storytrace.web.serve import listen, run, url_of
 
+    if not create and "://" not in db and not Path(db).exists():
+        fail(f"no database at {db} (fill one with: storytrace ingest PATH --db {db}; or serve an empty one: --create)")
     try:
         app_ = create_app(db, allowed_hosts=_allowed_hosts(host))
+        sock = listen(host, port)  # bound first: what is printed next is where it listens
     except StorytraceError as exc:
         fail(str(exc))
         return
-    addr = f"[{host}]" if ":" in host else host
     out.print(
-        f"storytrace: serving {shown(db)} at http://{shown(addr)}:{port}/  (Ctrl-C to stop)",
+        f"storytrace: serving {shown(db)} at {url_of(sock)}  (Ctrl-C to stop)",
         highlight=False,
         markup=False,
         soft_wrap=True,
     )
     sys.stdout.flush()
-    # a local tool: Ctrl-C must not hang on a browser's idle keep-alive connections
-    uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False, timeout_graceful_shutdown=2)
+    run(app_, sock)
 
 
 @app.command()

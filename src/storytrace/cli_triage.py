@@ -9,18 +9,11 @@ import json
 import sys
 from collections.abc import Sequence
 
-from rich import box
-from rich.table import Table
-from rich.text import Text
-
 from storytrace.cli import _existing_db, counted, fail, out, shown
-from storytrace.dossier.triage import DEFAULT_MIN_ARTICLES, TriageFilter, Triaged
+from storytrace.dossier.triage import DEFAULT_MIN_ARTICLES, Triaged, TriageFilter
 from storytrace.errors import StorytraceError, UsageError
 from storytrace.store import open_store
 from storytrace.store.triage import triage_stories
-
-
-_COUNTS = ("articles", "groups", "conflicts", "accused")
 
 
 def build_filter(
@@ -87,28 +80,20 @@ def run_stories(db: str, flt: TriageFilter, sort: str, as_json: bool) -> None:
     words = flt.describe(size=flt.min_articles != DEFAULT_MIN_ARTICLES)
     if words:
         title += f", {words}"
-    # no column rules, so that ids and dates keep whole on an 80-column terminal; only the headline wraps
-    table = Table(title=shown(title), box=box.SIMPLE_HEAD, pad_edge=False)
-    for name in ("id", "headline", "articles", "groups", "conflicts", "accused", "latest"):
-        # ids and dates are copied from here: folded onto a second line on a very narrow terminal, never cut
-        table.add_column(
-            name,
-            overflow="fold",
-            justify="right" if name in _COUNTS else "left",
-            min_width={"id": 14, "latest": 10}.get(name),
-        )
+    # one story in two lines (id and counts, then the headline): ids and dates stay whole on any terminal width,
+    # and the headline wraps as long as it needs
+    out.print(shown(title), highlight=False, markup=False)
     for r in found.rows:
-        cells = (
-            r.id,
-            r.headline,
-            f"{r.n_articles:,}",
-            f"{r.n_groups:,}",
-            f"{r.conflicts:,}",
-            f"{r.accusations:,}",
-            r.latest_published or "",
-        )
-        table.add_row(*(Text(shown(c)) for c in cells))  # Text: a "[" in a headline is not rich markup
-    out.print(table, markup=False, highlight=False)
+        facts = [
+            counted(r.n_articles, "article"),
+            counted(r.n_groups, "independent group"),
+            counted(r.conflicts, "conflict"),
+            counted(r.accusations, "accusation"),
+        ]
+        if r.latest_published:
+            facts.append(f"latest {r.latest_published}")
+        out.print(f"{shown(r.id)}  {' · '.join(facts)}", highlight=False, markup=False, soft_wrap=True)
+        out.print(f"    {shown(r.headline or '(no headline)')}", highlight=False, markup=False)
     if found.hidden_small:
         size = "single-article" if flt.min_articles == 2 else f"smaller (under {flt.min_articles} articles)"
         noun = counted(found.hidden_small, f"{size} story", f"{size} stories")

@@ -131,12 +131,12 @@ class Article(Record):
 @dataclass
 class SourceCited(Record):
     """A source an article credits or attributes to: "(AP)", "according to Channel 9", "told the BBC". Speakers of
-    quotes are not sources cited: they stay on quotes."""
+    quotes are not sources cited: they stay on quotes. Rules: ``storytrace.claims.sources``."""
 
     name: str  # "Associated Press", "Channel 9", "local media"
     kind: Literal["wire", "outlet", "media", "agency", "person", "document"]
     text: str  # the words that cite it, as written
-    sentence: SentenceRef
+    sentence: SentenceRef  # [] when the words are in the dateline, credit lines or byline, not in the text
 
 
 @dataclass
@@ -276,7 +276,8 @@ class Reuse(Record):
     # undecided links are not an arrow: the two share narrative that neither explains in the other, most often both
     # ran one wire story or press release; named here when both credit the same wire
     common_source: str | None = None
-    # does the derived article cite its source (outlet name, wire tag, link)? None when the source has no known name
+    # does the derived article cite its source (outlet name, wire tag, link)? None when the source has no known name;
+    # on an undecided link, whether both credit the common source (None when none is named): reuse.credit
     credited: bool | None = None
     # one per entry of ``reasons``, same order: what that reason rests on (sentences, or fields of an article)
     grounds: list[ReasonGround] = field(default_factory=list)

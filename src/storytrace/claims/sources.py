@@ -360,7 +360,8 @@ class _Finder:
         if head.pos_ == "NOUN" and (lemma in PERSON_ROLES or lemma in _JOURNALISTS):
             # "Apple senior vice president of marketing Phil Schiller": the person the title belongs to
             for t in head.subtree:
-                if t.i > head.i and t.ent_type_ == "PERSON" and t.dep_ in ("pobj", "appos") and t.head.i >= head.i:
+                direct = (t.dep_ == "appos" and t.head is head) or (t.dep_ == "pobj" and t.head.head is head)
+                if t.i > head.i and t.ent_type_ == "PERSON" and direct:
                     span = self._phrase(t)
                     who = self.ents.name_for_token(self.doc, t, self.quoted) or self._name(span)
                     return who, "person", sorted({x.i: x for x in [*toks, *span]}.values(), key=lambda x: x.i)

@@ -759,15 +759,20 @@ def _review(story: Story, anchor: str) -> tuple[dict[tuple[str, str], ReviewMark
     return marks, views
 
 
-def _finding_href(ref: str | None, anchor: str, conflict_anchor: dict[str, tuple[str, int]]) -> str | None:
-    if not ref:
-        return None
-    kind, _, fid = ref.partition(" ")
-    if kind == "conflict" and fid in conflict_anchor:
-        return "#" + conflict_anchor[fid][0]
+def finding_anchor(story_id: str, kind: str, ref: str) -> str:
+    """Where the report shows a finding (:class:`storytrace.findings.Finding` kind and ref): its conflict or quote,
+    else the claim matrix (additions) or the provenance map (reuse links)."""
+    anchor = story_anchor(story_id)
+    if kind == "conflict":
+        return f"{anchor}-x-{anchor_slug(ref)}"
     if kind == "quote":
-        return f"#{anchor}-q-{anchor_slug(fid)}"
-    return f"#{anchor}-{'claims' if kind == 'addition' else 'map'}"
+        return f"{anchor}-q-{anchor_slug(ref)}"
+    return f"{anchor}-{'claims' if kind == 'addition' else 'map'}"
+
+
+def _finding_href(ref: str | None, story_id: str) -> str | None:
+    kind, _, fid = (ref or "").partition(" ")
+    return "#" + finding_anchor(story_id, kind, fid) if ref else None
 
 
 def story_view(dossier: Dossier, story: Story, shown: set[str] | None = None) -> StoryView:
@@ -892,7 +897,7 @@ def story_view(dossier: Dossier, story: Story, shown: set[str] | None = None) ->
         summary_corroborated=[s for s in summary if s.section == "corroborated"],
         summary_contested=[s for s in summary if s.section != "corroborated"],
         articles=article_views,
-        decisions=[dataclasses.replace(d, href=_finding_href(d.href, anchor, conflict_anchor)) for d in decisions],
+        decisions=[dataclasses.replace(d, href=_finding_href(d.href, story.id)) for d in decisions],
     )
 
 
@@ -1005,6 +1010,7 @@ __all__ = [
     "anchor_slug",
     "article_anchor",
     "credit_sentence",
+    "finding_anchor",
     "render_article_html",
     "render_html",
     "render_story_html",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from storytrace.dossier.html import FIDELITY_LABELS, ArticleView, StoryView, article_labels, story_view
+from storytrace.dossier.html import FIDELITY_LABELS, ArticleView, ReviewMark, StoryView, article_labels, story_view
 from storytrace.records import DiffOp, Dossier
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can start markup
@@ -71,6 +71,13 @@ def _verdict_line(article: ArticleView) -> str | None:
     return f"- **{md_escape(article.label)}**: " + " — ".join(parts)
 
 
+def _reviewed(mark: ReviewMark | None) -> str:
+    """An editor's decision beside a finding: " **[dismissed: the note]**"."""
+    if mark is None:
+        return ""
+    return f" **[{mark.state}{': ' + md_escape(mark.note) if mark.note else ''}]**"
+
+
 def _story(view: StoryView) -> list[str]:
     lines = [
         f"## {md_escape(view.headline or 'Untitled story')}",
@@ -80,6 +87,14 @@ def _story(view: StoryView) -> list[str]:
         f"{len(view.conflicts)} conflict{'s' * (len(view.conflicts) != 1)}",
         "",
     ]
+
+    if view.decisions:  # storytrace review
+        lines += ["### Editor's review", ""]
+        for d in view.decisions:
+            note = f" — note: {md_escape(d.note)}" if d.note else ""
+            by = f", {md_escape(d.who)}" if d.who else ""
+            lines.append(f"- {d.label.capitalize()}: {md_escape(d.what)}{note} ({md_escape(d.when)}{by})")
+        lines.append("")
 
     lines += ["### Summary", ""]
     if view.summary_corroborated or view.summary_contested:
@@ -99,7 +114,7 @@ def _story(view: StoryView) -> list[str]:
             credit = f"; {md_escape(p.plain)}" if p.plain else ""
             lines.append(
                 f"- {md_escape(p.source.label)} {arrow} {md_escape(p.derived.label)}: {md_escape(p.text)}{extra}"
-                f"{credit}"
+                f"{credit}{_reviewed(p.review)}"
             )
     else:
         lines.append("No reuse found: every article is its own reporting.")
@@ -130,6 +145,7 @@ def _story(view: StoryView) -> list[str]:
                 lines.append(
                     f"- {md_escape(r.claim.text)} — {r.claim.independent_sources} independent{contested} "
                     f"{_cites([c.label for c in r.mentions])}".rstrip()
+                    + _reviewed(r.review)
                 )
             lines.append("")
     else:
@@ -141,6 +157,7 @@ def _story(view: StoryView) -> list[str]:
             c = x.conflict
             lines.append(
                 f"- Conflict {x.number} ({md_escape(c.severity)}, {md_escape(c.kind)}): {md_escape(c.explanation)}"
+                + _reviewed(x.review)
             )
             for side in x.sides:
                 lines.append(f"  - {md_escape(side.cite.label)}: “{md_escape(side.text)}”")
@@ -156,7 +173,10 @@ def _story(view: StoryView) -> list[str]:
         for q in flagged:
             speaker = md_escape(q.quote.speaker or "speaker not identified")
             label = FIDELITY_LABELS.get(q.quote.fidelity, q.quote.fidelity)
-            lines.append(f"- {label.capitalize()}: {speaker}: “{md_escape(q.quote.text)}” [{md_escape(q.cite.label)}]")
+            lines.append(
+                f"- {label.capitalize()}: {speaker}: “{md_escape(q.quote.text)}” [{md_escape(q.cite.label)}]"
+                + _reviewed(q.review)
+            )
             if q.quote.reason:
                 lines.append(f"  - why: {md_escape(q.quote.reason)}")
             if q.diff and q.closest_cite is not None:

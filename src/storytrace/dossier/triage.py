@@ -7,8 +7,8 @@ same story. Definitions, one each:
 - **conflicts**: ``len(story.conflicts)``, the number the story page's header gives ("5 conflicts"); the lists call
   the same number "conflicts" too (a claim contradicted by two conflicts counts twice, as its two conflicts do);
 - **accusations**: the findings that say some article did something wrong or that some account is wrong: decided
-  reuse links (who took from whom; an undecided link accuses no one), unsupported additions, conflicts and altered
-  quotes;
+  reuse links (who took from whom) that are not credited, unsupported additions, conflicts and altered quotes. An
+  undecided link names no taker, and a credited one names its source: neither accuses anyone;
 - **outlets** and **dates**: the member articles' ``outlet`` (whitespace collapsed, case ignored, as the outlets
   pages count them) and ``published`` (its date part).
 
@@ -54,7 +54,7 @@ class StoryCounts:
     headline: str
     n_articles: int
     n_groups: int
-    reuse: int  # decided reuse links
+    reuse: int  # decided reuse links not credited (uncredited, or credit unknown)
     additions: int  # claims with status unsupported_addition
     conflicts: int  # all conflicts
     high_conflicts: int
@@ -126,7 +126,7 @@ def story_counts(story: Story, members: Mapping[str, Article | Member]) -> Story
         headline=story.headline,
         n_articles=len(story.articles),
         n_groups=len(story.groups),
-        reuse=sum(r.direction == "decided" for r in story.reuse),
+        reuse=sum(r.direction == "decided" and r.credited is not True for r in story.reuse),
         additions=sum(c.status == "unsupported_addition" for c in story.claims),
         conflicts=len(story.conflicts),
         high_conflicts=sum(x.severity == "high" for x in story.conflicts),
@@ -244,8 +244,11 @@ class TriageFilter:
             parts.append("with accusations")
         kinds = self.findings or (frozenset({"conflict"}) if self.severity else frozenset())
         if kinds:
-            words = [FINDING_LABELS[k] + (f" ({self.severity})" if k == "conflict" and self.severity else "")
-                     for k in FINDINGS if k in kinds]
+            words = [
+                FINDING_LABELS[k] + (f" ({self.severity})" if k == "conflict" and self.severity else "")
+                for k in FINDINGS
+                if k in kinds
+            ]
             parts.append("with " + " or ".join(words))
         if self.outlet:
             parts.append(f"by {self.outlet}")

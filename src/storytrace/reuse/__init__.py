@@ -3,7 +3,8 @@
 ``find_reuse`` compares the articles of one story pairwise: a cheap content-word containment prefilter, then a
 sentence alignment both ways (``align``), a relation (``relation``), a direction (``direction``), and finally a
 pruning step so that each derived article links to its best source rather than to every sibling that took from the
-same source (a copy and a rewrite of one wire story are not each other's source).
+same source (a copy and a rewrite of one wire story are not each other's source); each kept link then says whether
+the derived article credits its source (``credit``).
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@
   stage's ``sources_cited``: "according to Meridian Press", "the Herald first reported", "(AP)"), in its credit
   lines, byline or dateline, or links to the source's address; ``False`` when it names none; ``None`` when the
   source has no known name (no outlet, no wire) or when both are one outlet's (its own copy owes no credit), or
-  of outlets an editor declared one company.
+  of outlets an editor declared one company; ``None`` too, rather than ``False``, when the source is a file an
+  editor declared a press release (it is issued to be reproduced) and the derived article does not name it.
 - An undecided link (no arrow, most often two runs of one wire item): there is no source to credit between the two,
   so ``credited`` speaks of the common source: ``True`` when both credit the common source named on the link, and
   ``None`` when none is named.
@@ -92,6 +93,8 @@ def credited(
     cited = _cited_names(derived, facts.get(derived.id))
     if any(same_source(c, n) for c in cited for n in names):
         return True
+    if declarations is not None and declarations.is_press_release(source.id):
+        return True if _links_to(derived, source) else None  # issued to be reproduced: no credit owed
     return _links_to(derived, source)
 
 

@@ -365,11 +365,30 @@ def _outlet_matches(store: Store, names: Iterable[str]) -> int:
         return sum(1 for r in conn.execute(select(t.articles.c.outlet)) if r.outlet and normal(r.outlet) in wanted)
 
 
+def outlet_names(store: Store) -> list[str]:
+    """Every outlet the stored articles name, each once (its commonest spelling), in alphabetical order."""
+    spellings: dict[str, dict[str, int]] = {}
+    with store._read() as conn:
+        for r in conn.execute(select(t.articles.c.outlet).where(t.articles.c.outlet.is_not(None))):
+            name = " ".join(r.outlet.split())
+            if name:
+                counts = spellings.setdefault(normal(name), {})
+                counts[name] = counts.get(name, 0) + 1
+    names = [max(sorted(c), key=lambda n: c[n]) for c in spellings.values()]
+    return sorted(names, key=lambda n: (normal(n), n))
+
+
+def _stored_spelling(store: Store, name: str) -> str:
+    """The outlet as the stored articles spell it (their commonest spelling), else as given: the dossier names a
+    wire the way its own articles do."""
+    return next((n for n in outlet_names(store) if normal(n) == normal(name)), name) if name else name
+
+
 def declare_wire(
     store: Store, outlet: str, note: str | None = None, who: str | None = None, options: Options | None = None
 ) -> Review:
     """Declare ``outlet`` a wire service: its articles are wire copy to the reuse stage."""
-    name = " ".join(outlet.split())
+    name = _stored_spelling(store, " ".join(outlet.split()))
     if not name:
         raise ReviewError("name the outlet to declare a wire")
     what = f"{name} declared a wire service"
@@ -388,7 +407,7 @@ def same_owner(
     options: Options | None = None,
 ) -> Review:
     """Declare ``outlets`` one company: their articles are one source group, never independent of each other."""
-    names = list(dict.fromkeys(" ".join(o.split()) for o in outlets if o.split()))
+    names = list(dict.fromkeys(_stored_spelling(store, " ".join(o.split())) for o in outlets if o.split()))
     if len({normal(n) for n in names}) < 2:
         raise ReviewError("name at least two different outlets that are one company")
     what = "one company: " + ", ".join(names)
@@ -441,6 +460,7 @@ __all__ = [
     "edits_of",
     "find_finding",
     "merge",
+    "outlet_names",
     "press_release",
     "read_decisions",
     "reviewed",

@@ -97,6 +97,7 @@ def story_verdicts(
             counts,
             _corroborated(a, findings),
             len(taken_up_by(a, reuse)),
+            len(ctx.groups) > 1,
             label,
             options.padding_notable,
         )

@@ -3,8 +3,9 @@
 An arrow is an accusation, so only a link whose direction is ``decided`` makes an article a copy, a rewrite, a
 derivative or an aggregation. An undecided link is no arrow: most real reporting is independent, and two outlets
 that share a statement and the facts in similar words are not each other's source. The one exception is an
-undecided link whose ``common_source`` is a named wire with no item of its own in the pile: both articles credit it
-and share its words, so both ran its copy, and the verdict names the wire (not the other article) as the source.
+undecided link whose ``common_source`` is a named wire with no item of its own in the pile (no article whose outlet
+is that wire): both articles credit it and share its words, so both ran its copy, and the verdict names the wire
+(not the other article) as the source.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from storytrace.ingest.clean import wire_name
 from storytrace.records import Article, Reuse
-from storytrace.reuse.direction import wire_of
 from storytrace.verdicts.padding import refs
 
 Kind = Literal["original", "copy", "rewrite", "derivative", "aggregation"]
@@ -77,10 +78,13 @@ def what_it_took(
         if len(links) >= 2:
             return Taken("aggregation", takes)
         return Taken(_KIND_OF[links[0].kind], takes)
-    wires_here = {w for a in articles.values() if (w := wire_of(a)) is not None}
+    # a wire is in the pile when one of its own items is (its outlet); a paper's page with the wire's dateline is not
+    wires_here = {
+        name.casefold() for a in articles.values() if a.outlet for name in (a.outlet, wire_name(a.outlet)) if name
+    }
     shared: list[tuple[Kind, Take]] = []
     for r in reuse:
-        if r.direction != "undecided" or not r.common_source or r.common_source in wires_here:
+        if r.direction != "undecided" or not r.common_source or r.common_source.casefold() in wires_here:
             continue
         if article == r.derived:
             shared.append((_KIND_OF[r.kind], Take(r.common_source, r.score, True, outside=True)))

@@ -13,11 +13,12 @@ from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -163,7 +164,28 @@ def create_app(
             fragment=Markup(story_fragment(dossier, story_id)),  # noqa: S704 - escaped by the renderer
             articles=_article_rows(dossier),
             title=story.headline or story.id,
+            review=_review_view(store, dossier),
         )
+
+    @app.post("/stories/{story_id}/review")
+    async def review_story(request: Request, story_id: str) -> Response:
+        """A review form's post (web/templates/review.html): confirm, dismiss, undo, merge, split, declare. The
+        same-origin check of SecurityMiddleware refuses it from any other site, as it does uploads."""
+        from storytrace.store.decisions import ReviewError
+        from storytrace.web.review import apply_form
+
+        form = await request.form(max_files=0, max_fields=500, max_part_size=64 * 1024)
+        fields = {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form}
+        try:  # a merge, split or declaration analyses stories again: seconds, off the event loop
+            done = await run_in_threadpool(apply_form, store, story_id, fields, options)
+        except ReviewError as exc:
+            raise Rejected(422, str(exc)) from exc
+        target = done.story or story_id
+        if wants_json(request):
+            return JSONResponse(
+                {"decision": done.decision.to_dict(), "story": target, "changed": done.changed, "removed": done.removed}
+            )
+        return RedirectResponse(f"/stories/{quote(target, safe='')}#review", status_code=303)
 
     @app.get("/articles/{article_id}.json")
     def article_json(article_id: str) -> JSONResponse:
@@ -303,6 +325,15 @@ def _report_css() -> str:
     from storytrace.dossier.html import report_css
 
     return report_css()
+
+
+def _review_view(store: Store, dossier: Dossier) -> Any:
+    """The story page's review forms (storytrace.web.review)."""
+    from storytrace.store.decisions import outlet_names
+    from storytrace.web.review import Choice, review_view
+
+    others = [Choice(s.id, f"{s.headline} ({s.n_articles} articles)") for s in store.list_stories()]
+    return review_view(dossier, dossier.stories[0], others, outlet_names(store))
 
 
 def _article_rows(dossier: Dossier) -> list[Article]:
