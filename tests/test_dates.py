@@ -102,6 +102,22 @@ def test_a_weekday_points_the_way_of_the_verb_it_hangs_from() -> None:
     assert found["Friday"] == "2025-03-14" and found["Monday"] == "2025-03-17"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        # "to" after a past verb is a preposition: the weekday is the one just gone (published Tuesday 3 Sept)
+        ("The bridge was closed to traffic on Monday after a barge struck a pier.", "2024-09-02"),
+        ("Workers returned to the site on Monday.", "2024-09-02"),
+        # "to" after a verb that looks ahead starts what is to come
+        ("The bridge is expected to reopen on Monday.", "2024-09-09"),
+        ("The council agreed to meet on Monday.", "2024-09-09"),
+    ],
+)
+def test_to_after_a_past_verb_is_not_an_infinitive(sentence: str, value: str) -> None:
+    found = find_dates(sentence, 0, len(sentence), dt.date(2024, 9, 3), "published")
+    assert [d.value for d in found] == [value]
+
+
 PUBLISHED_NOVEMBER = dt.date(2025, 11, 20)
 
 

@@ -217,14 +217,38 @@ _AHEAD_WORDS = frozenset({"will", "shall", "'ll", "would", "to"})
 _VERB_LOOKBACK = 8  # words back from the weekday, within its clause
 
 
+# verbs whose "to" starts what is still to come ("expected to reopen on Monday"), unlike "closed to traffic"
+_FORWARD_FRAMES = frozenset(
+    {
+        *("expected", "scheduled", "planned", "due", "set", "going", "hoped", "intended", "aimed", "poised"),
+        *("slated", "supposed", "likely", "able", "ready", "prepared", "asked", "told", "ordered", "urged"),
+        *("invited", "called", "allowed", "forced", "required", "agreed", "promised", "decided", "vowed", "wanted"),
+    }
+)
+
+
+def _to_after_past(words: list[str], k: int) -> bool:
+    """Whether ``words[k]`` ("to") follows a past verb that does not look ahead: a preposition, not an infinitive."""
+    if k < 1 or words[k] != "to":
+        return False
+    prev = words[k - 1]
+    past = prev in _IRREGULAR_PAST or (prev.endswith("ed") and len(prev) > 4 and "-" not in prev)
+    return past and prev not in _FORWARD_FRAMES
+
+
 def _verb_tense_before(before: str, default: bool) -> bool:
     """Whether a weekday looks ahead, judged by the nearest verb before it in its clause (else ``default``)."""
     cut = list(_CLAUSE_START.finditer(before))
     clause = before[cut[-1].end() :] if cut else before
     words = re.findall(r"[A-Za-z'-]+", clause)[-_VERB_LOOKBACK:]
+    lowered = [w.lower() for w in words]
     for i in range(len(words) - 1, -1, -1):
-        w = words[i].lower()
-        before = words[i - 1].lower() if i > 0 else ""
+        w = lowered[i]
+        before = lowered[i - 1] if i > 0 else ""
+        if w == "to" and _to_after_past(lowered, i):
+            continue  # "was closed to traffic on Monday": a preposition after a past verb, not an infinitive
+        if before == "to" and _to_after_past(lowered, i - 1):
+            continue
         if w in _AHEAD_WORDS:
             return True
         if before == "to" and not w.endswith("ed"):
