@@ -89,20 +89,6 @@ def test_wire_story_and_a_papers_rewrite(tmp_path: Path) -> None:
     assert wire.summary == "Original report, the source of one other article."
 
 
-def test_independent_reports_are_all_original(tmp_path: Path) -> None:
-    dossier = _pile(tmp_path, ["meridian-press-wire.jsonl", "coastal-herald.html", "tidewater-times.jsonl"])
-    got = _by_file(dossier)
-    assert [len(s.verdicts) for s in dossier.stories] == [3]
-    assert [s.reuse for s in dossier.stories] == [[]]
-    for v in got.values():
-        assert (v.verdict, v.source, v.credited) == ("original", None, None)
-        assert v.counts.added == v.counts.altered_quotes == v.counts.unattested_quotes == 0
-        assert "corroborated by independent sources" in v.summary
-    # the Herald reports the fire of the night before; Tidewater writes two days after it
-    assert got["coastal-herald.html"].timing == "report"
-    assert got["tidewater-times.jsonl"].timing == "follow-up"
-
-
 def test_a_preview_its_copy_and_the_reports(tmp_path: Path) -> None:
     files = ["meridian-press-preview.jsonl", "estland-post.html", "evening-star.txt", "estland-business-review.jsonl"]
     dossier = _pile(tmp_path, files)
@@ -156,10 +142,25 @@ BRIDGE_COLUMN = {
 
 
 @pytest.fixture(scope="module")
-def bridge(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Verdict]:
+def bridge_dossier(tmp_path_factory: pytest.TempPathFactory) -> Dossier:
     tmp = tmp_path_factory.mktemp("bridge")
     extra = {"report.json": BRIDGE_REPORT, "padded.json": BRIDGE_PADDED, "column.json": BRIDGE_COLUMN}
-    return _by_file(_pile(tmp, [], extra))
+    return _pile(tmp, [], extra)
+
+
+@pytest.fixture(scope="module")
+def bridge(bridge_dossier: Dossier) -> dict[str, Verdict]:
+    return _by_file(bridge_dossier)
+
+
+def test_independent_reports_are_original(bridge_dossier: Dossier, bridge: dict[str, Verdict]) -> None:
+    (story,) = bridge_dossier.stories
+    assert story.reuse == [] and len(story.groups) == 3
+    for name in ("report.json", "padded.json"):
+        v = bridge[name]
+        assert (v.verdict, v.source, v.credited, v.timing) == ("original", None, None, "report")
+        assert v.counts.added == v.counts.altered_quotes == v.counts.unattested_quotes == 0
+        assert "of its" in v.summary and "claims corroborated by independent sources" in v.summary
 
 
 def test_padding_is_the_share_of_text_with_nothing_checkable(bridge: dict[str, Verdict]) -> None:
@@ -208,18 +209,30 @@ def test_two_papers_running_one_wires_copy_name_the_wire(tmp_path: Path) -> None
         assert "the Associated Press story (the common source, not in the pile;" in v.summary
 
 
-def test_wire_in_the_pile_is_not_named_as_an_outside_source(tmp_path: Path) -> None:
-    """When the wire's own item is in the pile, two papers sharing its words are not called copies of it on an
-    undecided link between them: only a decided link from the item would say so."""
+def test_a_wire_item_in_the_pile_is_the_source_by_id(tmp_path: Path) -> None:
+    """With the wire's own item in the pile, the papers' source is that article, not the wire's name."""
+    paragraphs = AP_TEXT.split("\n\n")
     extra = {
-        "wire.json": {"outlet": "Associated Press", "published": "2024-05-15", "title": "Dam", "text": AP_TEXT},
-        "a.json": {"outlet": "Lakeside Courier", "published": "2024-05-14", "title": "Dam cracks", "text": AP_TEXT},
-        "b.json": {"outlet": "Valley Herald", "published": "2024-05-14", "title": "Cracks at dam", "text": AP_TEXT},
+        "wire.json": {"outlet": "Associated Press", "published": "2024-05-13", "title": "Dam", "text": AP_TEXT},
+        "a.json": {
+            "outlet": "Lakeside Courier",
+            "published": "2024-05-14",
+            "title": "Dam cracks",
+            "text": "\n\n".join(paragraphs[:-1]),
+        },
+        "b.json": {
+            "outlet": "Valley Herald",
+            "published": "2024-05-14",
+            "title": "Cracks at dam",
+            "text": "\n\n".join(paragraphs[:-2] + paragraphs[-1:]),
+        },
     }
     dossier = _pile(tmp_path, [], extra)
-    for s in dossier.stories:
-        for v in s.verdicts:
-            assert v.source != "Associated Press"
+    ids, got = _ids(dossier), _by_file(dossier)
+    assert got["wire.json"].summary == "Original report, the source of 2 other articles."
+    for paper in ("a.json", "b.json"):
+        assert (got[paper].verdict, got[paper].source) == ("copy", ids["wire.json"]), got[paper]
+        assert "the Associated Press report" in got[paper].summary
 
 
 # ---------------------------------------------------------------------------------------------- the example corpus
@@ -355,8 +368,10 @@ def test_one_verdict_per_article_in_bounds(case: Any) -> None:
             assert v.verdict in ("original", "commentary") and v.source is None
         if len(decided) >= 2:
             assert v.verdict == "aggregation" and v.source in decided
-        if v.source in articles:
-            assert v.source in decided
+        if v.source in articles and v.source not in decided:
+            # an undecided link names a source article only where both credit a wire and that article is its item
+            (link,) = [r for r in shared if {r.source, r.derived} == {v.article, v.source}]
+            assert articles[v.source].outlet == link.common_source
         assert v.counts.altered_quotes + v.counts.unattested_quotes == (v.article == group.articles[-1])
     assert verdicts == story_verdicts(group, articles, facts, reuse, source_groups(group.articles, reuse), findings)
 

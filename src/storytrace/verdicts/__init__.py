@@ -78,7 +78,7 @@ def story_verdicts(
 
     out: list[Verdict] = []
     for a in ids:
-        taken = what_it_took(a, members, reuse, options.common_source_whole)
+        taken = what_it_took(a, members, reuse, options)
         pad = round(padding(members[a], facts.get(a), findings), 4)
         verdict: str = taken.kind
         if (
@@ -96,7 +96,7 @@ def story_verdicts(
             pad,
             counts,
             _corroborated(a, findings),
-            len(taken_up_by(a, reuse)),
+            len(taken_up_by(a, members, reuse)),
             len(ctx.groups) > 1,
             label,
             options.padding_notable,
