@@ -14,7 +14,8 @@ LABELLING.md``); METER's verdicts come from the corpus's own derivation classes.
   (article, source) pairs; names match when one's words hold the other's (aliases in the label's ``also``), the
   kind is scored apart (``kind_accuracy``, ``strict_f1``); optional labels neither count nor cost;
 * ``credited_accuracy`` — ``Reuse.credited`` on the hand-labelled (source, derived) pairs the dossier links; a link
-  drawn the wrong way is wrong; pairs left unlinked are counted, not scored (``linked``, ``pairs``);
+  drawn the wrong way, or one that leaves ``credited`` None, is wrong; pairs left unlinked are counted, not scored
+  (``linked``, ``pairs``; ``accuracy_when_said`` leaves out the links that say nothing);
 * ``verdict_accuracy`` — ``Story.verdicts[].verdict`` against METER's classes (wholly derived: copy or rewrite;
   partially: derivative; non-derived: original) and the hand labels of NeuS/ECB+; a missing verdict is wrong;
 * ``timing_accuracy`` — ``Verdict.timing`` against hand labels (preview / report / follow-up);
@@ -154,8 +155,11 @@ def keys_of(dossier: Dossier, items: list[trust.Item]) -> dict[str, str]:
 class Run:
     """One split: every pile's items and dossier, with lookups by item key."""
 
-    def __init__(self, split: str, piles: dict[str, tuple[list[trust.Item], Dossier]]) -> None:
+    def __init__(
+        self, split: str, piles: dict[str, tuple[list[trust.Item], Dossier]], seconds: dict[str, float]
+    ) -> None:
         self.split = split
+        self.seconds = seconds  # the pipeline's time per pile, from the run that made the dossiers
         self.items: dict[str, trust.Item] = {}
         self.article: dict[str, Article] = {}  # item key -> article
         self.key: dict[str, str] = {}  # article id -> item key
@@ -182,16 +186,18 @@ class Run:
 
 def run_split(split: str) -> Run:
     piles: dict[str, tuple[list[trust.Item], Dossier]] = {}
+    seconds: dict[str, float] = {}
     for pile in PILES:
         items = LOADERS[pile](split)
         path = write_pile(pile, split, items)
         t0 = time.perf_counter()
         dossier = analyze([str(path)])
-        seconds = round(time.perf_counter() - t0, 1)
+        seconds[pile] = round(time.perf_counter() - t0, 1)
         (WORK / split / f"{pile}.dossier.json").write_text(json.dumps(dossier.to_dict()), encoding="utf-8")
         piles[pile] = (items, dossier)
-        print(f"  {split}/{pile}: {len(items)} articles, {len(dossier.stories)} stories, {seconds} s", flush=True)
-    return Run(split, piles)
+        print(f"  {split}/{pile}: {len(items)} articles, {len(dossier.stories)} stories, {seconds[pile]} s", flush=True)
+    (WORK / split / "seconds.json").write_text(json.dumps(seconds), encoding="utf-8")
+    return Run(split, piles, seconds)
 
 
 def load_split(split: str) -> Run:
@@ -201,7 +207,8 @@ def load_split(split: str) -> Run:
         if not path.is_file():
             raise SystemExit(f"{path}: no stored dossier; run `python bench/provenance.py bench` first")
         piles[pile] = (LOADERS[pile](split), Dossier.from_dict(json.loads(path.read_text(encoding="utf-8"))))
-    return Run(split, piles)
+    timing = WORK / split / "seconds.json"
+    return Run(split, piles, json.loads(timing.read_text(encoding="utf-8")) if timing.is_file() else {})
 
 
 # ---------------------------------------------------------------------------------------------------------- sources
@@ -241,7 +248,7 @@ def rnd(x: float | None) -> float | None:
 
 def score_sources(rows: list[dict[str, Any]], run: Run) -> dict[str, Any]:
     tp = fp = fn = kind_ok = 0
-    strict = Counter()
+    strict: Counter = Counter()
     missing = 0
     by_kind: dict[str, Counter] = defaultdict(Counter)
     for row in rows:
@@ -332,9 +339,12 @@ def score_credited(rows: list[dict[str, Any]], run: Run) -> dict[str, Any]:
             outcome[f"right_{str(row['credited']).lower()}"] += 1
         else:
             outcome[f"wrong_{str(row['credited']).lower()}"] += 1
+    said = linked - outcome["unknown"] - outcome["reversed"]
     return {
         "accuracy": rnd(ok / linked) if linked else None,
         "accuracy_all_pairs": rnd(ok / len(rows)) if rows else None,
+        # an undecided link may say nothing (None): right over the pairs where the dossier said true or false
+        "accuracy_when_said": rnd(ok / said) if said else None,
         "pairs": len(rows),
         "linked": linked,
         "credited_pairs": sum(1 for r in rows if r["credited"]),
@@ -530,6 +540,7 @@ def score_split(run: Run, labels: dict[str, list[dict[str, Any]]], cache: Shippe
         "verdict": score_verdicts(verdict_rows(mine("verdicts"), run), run),
         "timing": score_timing(mine("timing"), run),
         "padding": score_padding(mine("padding"), run, cache),
+        "seconds": run.seconds,
     }
 
 
@@ -564,7 +575,8 @@ def main() -> None:
             "dev": headline(details["dev"]),
             "details": details,
             "labels": counts,
-            "seconds": round(time.perf_counter() - t0, 1),
+            "pipeline_seconds": round(sum(sum(d["seconds"].values()) for d in details.values()), 1),
+            "score_seconds": round(time.perf_counter() - t0, 1) if args.mode == "score" else None,
         }
         RESULTS.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {RESULTS}")

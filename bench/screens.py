@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -37,6 +38,62 @@ def _register_web_app() -> None:
 
 
 _register_web_app()
+
+
+def review_targets() -> tuple[list[tuple[str, str]], Callable[[], None]]:
+    """The story page's review forms and the report's marks after an editor's decisions: the example corpus in a
+    temporary store, its altered quote dismissed and a conflict confirmed (with notes), two outlets declared one
+    company, served by ``storytrace serve``."""
+    import json
+    import shutil
+    import socket
+    import subprocess
+
+    from storytrace.store import decisions as review
+    from storytrace.store import open_store
+
+    tmp = Path(tempfile.mkdtemp(prefix="storytrace-review-screens-"))
+    db = tmp / "review.db"
+    names = json.loads((CORPUS / "EXPECTED.json").read_text(encoding="utf-8"))["articles"]  # not its README
+    files = sorted(str(CORPUS / name) for name in names)
+    with open_store(db) as store:
+        store.ingest(files)
+        story = max(store.dossier().stories, key=lambda s: len(s.articles))
+        for f in review.reviewed(story):
+            if f.finding.kind == "quote":
+                review.decide_finding(
+                    store, "dismiss", f.finding.key, "Vell said both at two briefings; checked", "desk"
+                )
+            elif f.finding.kind == "conflict" and "number" in f.finding.what:
+                review.decide_finding(store, "confirm", f.finding.key, "17 is right: the port log says so", "desk")
+        outlets = review.outlet_names(store)
+        if {"Coastal Herald", "Tidewater Times"} <= set(outlets):
+            review.same_owner(store, ["Coastal Herald", "Tidewater Times"], "both owned by one group")
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = int(free.getsockname()[1])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "storytrace", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(600):
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    url = f"http://127.0.0.1:{port}/stories/{story.id}"
+
+    def stop() -> None:
+        proc.terminate()
+        proc.wait(10)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    return [("review", url + "#review"), ("review-report", url + f"#s-{story.id}-review")], stop
+
+
+WEB_TARGETS.append(review_targets)
 
 
 SECTIONS = ["map", "claims", "conflicts", "quotes", "articles"]
@@ -101,7 +158,11 @@ def shoot(targets: Iterable[tuple[str, str]], browser: object) -> list[Path]:
     written = []
     for name, url in targets:
         for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-            ctx = browser.new_context(viewport=viewport, device_scale_factor=1)  # type: ignore[attr-defined]
+            # reduced motion: the page jumps to its #fragment at once (report.css scrolls smoothly otherwise, and a long
+            # page is still scrolling when the shot is taken)
+            ctx = browser.new_context(  # type: ignore[attr-defined]
+                viewport=viewport, device_scale_factor=1, reduced_motion="reduce"
+            )
             page = ctx.new_page()
             page.goto(url)
             page.wait_for_timeout(900)  # let a smooth scroll to the #fragment finish

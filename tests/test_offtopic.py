@@ -41,7 +41,9 @@ ELSEWHERE = (
     "of Scandinavian concert halls in June. "
 )
 BACKGROUND = "Hale, who has led the council since 2015, has kept council tax flat in each of his budgets so far. "
-QUOTED = "“I have played golf at the county club every Sunday for twenty years and the new greens are superb,” Hale said. "
+QUOTED = (
+    "“I have played golf at the county club every Sunday for twenty years and the new greens are superb,” Hale said. "
+)
 
 
 def _article(aid: str, text: str) -> Article:

@@ -384,12 +384,20 @@ def test_uncredited_quote_is_not_given_to_the_outlet_told():
 @pytest.mark.parametrize(
     ("text", "word", "speaker"),
     [
-        ("Foreign Minister Dana Reyes described the talks as “productive” after the meeting.", "productive", "Dana Reyes"),
+        (
+            "Foreign Minister Dana Reyes described the talks as “productive” after the meeting.",
+            "productive",
+            "Dana Reyes",
+        ),
         ("Senator Ray Talbot called the plan 'reckless' on Tuesday.", "reckless", "Ray Talbot"),
         ("Senator Ray Talbot called the plan ‘reckless’ on Tuesday.", "reckless", "Ray Talbot"),
         ("Prime Minister Omar Vell dubbed the deal “historic”.", "historic", "Omar Vell"),
         ("Critic Ana Ruiz called the film “a triumph” on Friday.", "a triumph", "Ana Ruiz"),
-        ("Port director Ilse Marrant visited the quay. She said the repairs were “on schedule”.", "on schedule", "Ilse Marrant"),
+        (
+            "Port director Ilse Marrant visited the quay. She said the repairs were “on schedule”.",
+            "on schedule",
+            "Ilse Marrant",
+        ),
     ],
 )
 def test_characterisation_is_a_quote_with_its_speaker(text, word, speaker):
@@ -442,3 +450,18 @@ def test_a_single_quoted_phrase_is_found_only_up_to_the_word_limit(ws):
     text = f"Reyes called them '{phrase}' on Monday."
     found = [text[a:b] for a, b in single_quoted(text, [])]
     assert found == ([phrase] if len(ws) <= CHARACTERISATION_MAX_WORDS else [])
+
+
+def test_a_passive_characterisation_is_credited_to_its_agent_or_to_nobody():
+    f = facts("The village shop was described by one detective as a 'child magnet'.")
+    assert only(f, "child magnet").speaker == "one detective"
+    assert facts("The village shop, which was described as a “child magnet”, closed in May.").quotes == []
+
+
+def test_words_describing_the_speaker_are_not_what_the_speaker_says():
+    f = facts("John Holmes, who had a reputation as a “fixer”, told the court that he was innocent.")
+    assert f.quotes == []
+
+
+def test_words_mentioned_as_words_are_not_quotes():
+    assert facts("Holmes insisted there had been no mention of the words 'murder' or 'kill'.").quotes == []

@@ -40,7 +40,7 @@ def test_ingest_stories_show(tmp_path: Path) -> None:
     quiet = runner.invoke(app, ["ingest", str(tmp_path / "in" / "fire.txt"), "--db", db, "--quiet"])
     assert quiet.exit_code == 0 and quiet.output == ""
 
-    listing = runner.invoke(app, ["stories", "--db", db])
+    listing = runner.invoke(app, ["stories", "--db", db, "--all"])  # --all: a one-article story is hidden otherwise
     assert listing.exit_code == 0, listing.output
     with open_store(db) as store:
         (story,) = store.list_stories()

@@ -321,6 +321,11 @@ def test_xss_payloads_are_inert_in_every_page_and_the_report(
     targets += [f"/stories/{s}" for s in stories] + [f"/articles/{a}" for a in articles]
     targets += ["/stories/%3Cimg%20src=x%20onerror=alert(3)%3E", "/?sort=%3Csvg%20onload=alert(4)%3E"]
     targets += [f"/articles/{articles[0]}.json", f"/stories/{stories[0]}.json"]
+    # the triage list with every story shown and hostile filter values; each story's claim pages
+    targets += ["/?min_articles=1", "/?min_articles=1&outlet=%3Cscript%3Ealert(5)%3C/script%3E"]
+    targets += ["/?since=%3Cimg%20src=x%20onerror=alert(6)%3E", "/?finding=%3Csvg%20onload=alert(7)%3E"]
+    with open_store(db) as store:
+        targets += [f"/claims/{s}/{c.id}" for s in stories for c in store.get_story(s).claims[:3]]
     names_shown = False
     for target in targets:
         page.goto(url + target)

@@ -117,19 +117,31 @@ def analyze(
         list[str],
         typer.Option("--field", metavar="NAME=FIELD", help="JSON field mapping, e.g. text=article_body (repeatable)."),
     ] = [],  # noqa: B006
-    max_bytes: Annotated[int, typer.Option("--max-bytes", metavar="N", help="Skip inputs larger than N bytes.")] = 20
-    * 1024
-    * 1024,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Skip inputs larger than this.")] = 20 * 1024 * 1024,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary or progress bar.")] = False,
     ray: Annotated[bool, typer.Option("--ray", help="Run the stages on Ray Data (needs the [ray] extra).")] = False,
     ray_cpus: Annotated[
         Optional[int], typer.Option("--ray-cpus", metavar="N", help="CPUs for a local Ray session (default: all).")
     ] = None,
+    only_accused: Annotated[
+        bool,
+        typer.Option(
+            "--only-accused",
+            help="The HTML and Markdown report show only stories with an accusation (the JSON keeps every story).",
+        ),
+    ] = False,
+    min_articles: Annotated[
+        int,
+        typer.Option(
+            "--min-articles", metavar="N", help="The HTML and Markdown report show only stories of N articles or more."
+        ),
+    ] = 1,
 ) -> None:
     """Analyse articles and write the dossier (exit 0: all read; 1: some skipped; 2: usage error)."""
     from storytrace.dossier import dossier_json
     from storytrace.dossier.html import render_html
     from storytrace.dossier.markdown import render_markdown
+    from storytrace.dossier.triage import TriageFilter, filter_dossier
     from storytrace.pipeline import Progress as ProgressFn
     from storytrace.pipeline import analyze as in_process
     from storytrace.pipeline import no_progress
@@ -143,6 +155,7 @@ def analyze(
 
     try:
         options = build_options(max_bytes, field, progress=not quiet)
+        report_filter = TriageFilter.build(min_articles=min_articles, accused=only_accused)  # checked before reading
         with progress_for(err, enabled=not quiet) as progress:
             dossier = run_analysis(paths, options, progress)
     except StorytraceError as exc:
@@ -151,10 +164,14 @@ def analyze(
     print_skipped(dossier.skipped)
     if json_out:
         json_out.write_text(dossier_json(dossier), encoding="utf-8")
+    shown_dossier, words = dossier, None
+    if report_filter.narrows or report_filter.min_articles > 1:
+        shown_dossier, words = filter_dossier(dossier, report_filter), report_filter.describe()
+    total = len(dossier.stories)
     if html_out:
-        html_out.write_text(render_html(dossier), encoding="utf-8")
+        html_out.write_text(render_html(shown_dossier, filtered=words, total=total), encoding="utf-8")
     if md_out:
-        md_out.write_text(render_markdown(dossier), encoding="utf-8")
+        md_out.write_text(render_markdown(shown_dossier, filtered=words, total=total), encoding="utf-8")
     if not quiet:
         print_summary(dossier)
     if not dossier.articles and not dossier.skipped:
@@ -396,6 +413,10 @@ from storytrace.cli_explain import explain as _explain  # noqa: E402
 
 app.command(name="explain")(_explain)
 app.command(name="compare")(_compare)
+
+from storytrace.cli_batch import batch as _batch  # noqa: E402
+
+app.command(name="batch")(_batch)
 
 from storytrace.cli_review import app as _review  # noqa: E402
 

@@ -14,7 +14,7 @@ import typer
 
 from storytrace.cli import _existing_db, counted, fail, out, shown
 from storytrace.errors import StorytraceError
-from storytrace.records import Decision
+from storytrace.records import Decision, DecisionKind
 from storytrace.store import Store, open_store
 from storytrace.store import decisions as review
 from storytrace.store.decisions import Review
@@ -123,8 +123,8 @@ def list_findings(
         _say(shown(f"  {a.id}  {labels[a.id]}: {a.title or a.origin}"))
 
 
-def _decide(kind: str, key: str, note: str | None, who: str | None, db: str) -> None:
-    r = _run(db, lambda store: review.decide_finding(store, kind, key, note, who))  # type: ignore[arg-type]
+def _decide(kind: DecisionKind, key: str, note: str | None, who: str | None, db: str) -> None:
+    r = _run(db, lambda store: review.decide_finding(store, kind, key, note, who))
     _say(shown(f"{STATES[kind]} {r.decision.key} in story {r.story}: {r.decision.finding}"))
 
 

@@ -44,26 +44,9 @@ def build_filter(
 
 
 def triaged_json(found: Triaged) -> str:
-    """What ``storytrace stories --json`` prints (and ``/stories.json`` serves): the rows, the filter, the hidden
-    count."""
-    flt = found.filter
-    body = {
-        "filter": {
-            "search": flt.search,
-            "findings": sorted(flt.findings),
-            "severity": flt.severity,
-            "outlet": flt.outlet,
-            "since": flt.since,
-            "until": flt.until,
-            "min_articles": flt.min_articles,
-            "only_accused": flt.accused,
-            "description": flt.describe(),
-        },
-        "total": found.total,
-        "hidden_small": found.hidden_small,
-        "stories": [r.to_dict() for r in found.rows],
-    }
-    return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    """What ``storytrace stories --json`` prints (``/stories.json`` serves the same): the rows, the filter, the
+    hidden count."""
+    return json.dumps(found.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
 def run_stories(db: str, flt: TriageFilter, sort: str, as_json: bool) -> None:

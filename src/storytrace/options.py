@@ -169,9 +169,9 @@ class CrosscheckOptions:
     # its neighbours, with at most offtopic_sentence_stem_share of its content stems (the story's names left out)
     # used elsewhere in the story. Or in other words altogether: the looser offtopic_foreign_* cosines, with at most
     # offtopic_foreign_stem_share of its stems in the story (a name of the story pulls a sentence's vector towards
-    # the story; its words do not follow). Tuned on the bench-trust dev piles (ECB+ topics 1-12, NeuS even ids; 4,159
-    # sentences, 301 spliced from other stories): 2 real sentences flagged, 92 of 187 spliced sentences and 41 of 114
-    # spliced behind a name of the host story caught (docs/crosscheck.md)
+    # the story; its words do not follow). Tuned on the bench-trust dev piles (ECB+ topics 1-12, NeuS even ids):
+    # 1 of 4,606 real sentences flagged; of sentences spliced in from other stories, 103 of 187 caught, and 44 of 116
+    # spliced behind a name of the host story (bench/offtopic.py, docs/crosscheck.md)
     offtopic_sentence_min_words: int = 12
     offtopic_sentence_max_sim: float = 0.20
     offtopic_sentence_match_sim: float = 0.30
@@ -192,11 +192,11 @@ class CrosscheckOptions:
 class VerdictOptions:
     # published this many calendar days or more after the story's main event: a follow-up, not the report of it. No
     # shared corpus dates its articles apart (METER, NeuS give one day per story), so this is the newsroom's rule:
-    # the next day's paper still reports the event (METER papers run PA's court copy the day after); two days on,
-    # at least one news cycle has passed
+    # the next morning's paper still reports the event the wire filed the day before; two days on, at least one
+    # more news cycle has passed
     follow_up_days: int = 2
     # the summary says how much of the text carries nothing checkable from this share up: just above the 95th
-    # percentile of full-text news on the dev piles (ECB+ 0.32, METER papers 0.32, PA copy 0.21; NeuS's truncated
+    # percentile of full-text news on the dev piles (ECB+ 0.31, METER papers 0.32, PA copy 0.21; NeuS's truncated
     # leads reach 0.47), so it is said of about one article in 25 (bench/verdict_calibration.py, docs/verdicts.md)
     padding_notable: float = 0.35
     # commentary (an original that is mostly opinion) needs all three shares of its text: padding, opinion
@@ -206,10 +206,12 @@ class VerdictOptions:
     commentary_padding: float = 0.4
     commentary_opinion: float = 0.3
     commentary_first_person: float = 0.1
-    # the source side of an undecided link whose common source is a named wire: this share of its text in the
-    # shared passages makes it a copy / rewrite of the wire too, else it took part of it (the reuse stage's
-    # ReuseOptions.rewrite_explained, the share that makes a rewrite)
+    # the source side of an undecided link whose common source is a named wire (the link's score is of the other
+    # side): this share of its text in the shared passages makes it a copy or rewrite of the wire too, else it took
+    # part of it, and this share of those passages verbatim makes it a copy (the reuse stage's rewrite_explained and
+    # copy_verbatim, so both sides of a link are judged alike)
     common_source_whole: float = 0.6
+    common_source_verbatim: float = 0.8
 
 
 @dataclass(frozen=True)

@@ -513,7 +513,7 @@ class Decision(Record):
     note: str | None = None
     who: str | None = None
     when: str = ""  # ISO 8601 UTC
-    finding: str | None = None  # confirm / dismiss: what the finding said when it was decided, in one line
+    finding: str | None = None  # what it was about when decided, in one line (a finding in the dossier's words)
     # merge: the articles kept together; split: those split out; press_release: the press release
     articles: list[str] = field(default_factory=list)
     apart_from: list[str] = field(default_factory=list)  # split: the articles they are split from

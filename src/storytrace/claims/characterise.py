@@ -22,7 +22,14 @@ from storytrace.records import Span
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["CHARACTERISATION_MAX_WORDS", "is_characterisation", "names_or_scare_quotes", "single_quoted"]
+__all__ = [
+    "CHARACTERISATION_MAX_WORDS",
+    "CHARACTERISING_VERBS",
+    "TITLE_NOUNS",
+    "is_characterisation",
+    "names_or_scare_quotes",
+    "single_quoted",
+]
 
 # The longest quoted phrase read as a characterisation: "productive", "reckless and dangerous", "an insult to
 # workers". Five words and more carry a statement of their own ("exactly what we feared will happen"), which the
@@ -46,7 +53,9 @@ _SCARE_OR_NAME_BEFORE = re.compile(
 TITLE_NOUNS = frozenset(
     ["film", "movie", "book", "novel", "memoir", "song", "single", "album", "track", "series", "sitcom", "programme",
      "podcast", "episode", "documentary", "musical", "opera", "poem", "painting", "exhibition", "magazine",
-     "newspaper", "operation", "hashtag", "nickname", "codename", "slogan", "motto"]
+     "newspaper", "operation", "hashtag", "nickname", "codename", "slogan", "motto",
+     # a word mentioned, not used: 'no mention of the words “murder” or “kill”', 'the term “shrinkflation”'
+     "word", "term", "phrase", "expression"]
 )  # fmt: skip
 # verbs whose object a quote right after it characterises: 'called the film “a triumph”' is a critic's words
 CHARACTERISING_VERBS = frozenset(

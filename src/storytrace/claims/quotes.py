@@ -29,7 +29,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from storytrace.claims.characterise import is_characterisation, names_or_scare_quotes, single_quoted
+from storytrace.claims.characterise import (
+    CHARACTERISING_VERBS,
+    is_characterisation,
+    names_or_scare_quotes,
+    single_quoted,
+)
 from storytrace.claims.entities import (
     ORG_NOUNS_GENERIC,
     ORG_NOUNS_IN_NAME,
@@ -840,19 +845,26 @@ def find_quotes(
             by_cue[q.cue_span] = q.group
     # a programme's, book's or film's title, a handle, a name or a scare quote in quotation marks is nobody's words;
     # a characterisation ('described the talks as “productive”') must have somebody to credit it to
-    return [
-        q
-        for q in found
-        if not (
-            q.partial
-            and (
-                _title_or_handle(text, q)
-                or names_or_scare_quotes(doc, text, q.outer[0])
-                or (q.speaker_head is None and is_characterisation(_quoted_text(text, q), True))
-                or (q.single and q.cue is None)
-            )
-        )
-    ]
+    kept: list[FoundQuote] = []
+    named_until = -1  # end of the last quote dropped as a name or a term: 'the words “murder” or “kill”' names both
+    for q in found:
+        if q.partial and (
+            names_or_scare_quotes(doc, text, q.outer[0])
+            or (named_until >= 0 and _LIST_GLUE.fullmatch(text[named_until : q.outer[0]]))
+        ):
+            named_until = q.outer[1]
+            continue
+        if q.partial and (
+            _title_or_handle(text, q)
+            or (q.speaker_head is None and is_characterisation(_quoted_text(text, q), True))
+            or (q.single and q.cue is None)
+        ):
+            continue
+        kept.append(q)
+    return kept
+
+
+_LIST_GLUE = re.compile(r"\s*(?:,\s*)?(?:(?:and|or|nor)\s+)?", re.IGNORECASE)
 
 
 def _quoted_text(text: str, q: FoundQuote) -> str:
@@ -901,7 +913,7 @@ def partial_cue(doc: Doc, char: int) -> Token | None:
     cands = [t for t in reversed(doc[sent.start : first.i]) if t.lemma_.lower() in _PARTIAL_CUES and t.pos_ == "VERB"]
     # a cue after the quote that governs it: 'The requirement adds to “a well-established list,” Newsom said'
     after = [t for t in doc[first.i + 1 : sent.end] if _speech_verb(t) and t.lemma_.lower() in _PARTIAL_CUES]
-    governing = [t for t in cands + after if t in inner.ancestors]
+    governing = [t for t in cands + after if t in inner.ancestors and not _in_subject_of(inner, t)]
     # the verb of somebody: 'the requirement adds to …' has a thing as its subject, the 'said' above it a person
     agentive = [t for t in governing if _agent_like(_partial_subject(t))]
     if agentive:
@@ -913,6 +925,15 @@ def partial_cue(doc: Doc, char: int) -> Token | None:
     if cands and not _own_clause_between(cands[0], inner):
         return cands[0]
     return None
+
+
+def _in_subject_of(inner: Token, verb: Token) -> bool:
+    """The quoted words sit inside the verb's subject ('Holmes, who had a reputation as a “fixer”, told …'): a
+    description of the speaker, not what the verb says."""
+    t = inner
+    while t.head.i != t.i and t.head.i != verb.i:
+        t = t.head
+    return t.head.i == verb.i and t.i != verb.i and t.dep_ in ("nsubj", "nsubjpass", "csubj")
 
 
 def _own_clause_between(verb: Token, inner: Token) -> bool:
@@ -966,8 +987,14 @@ def _partial_subject(verb: Token) -> Token | None:
     'the company declined to comment but said …' takes the first verb's)."""
     for v in (verb, verb.head):
         subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subj is not None and subj.dep_ == "nsubjpass" and v.lemma_.lower() in _ADDRESSEE_VERBS:
-            return _passive_agent(v)  # 'the court was told': who was told did not say it
+        if (
+            subj is not None
+            and subj.dep_ == "nsubjpass"
+            and v.lemma_.lower() in _ADDRESSEE_VERBS | CHARACTERISING_VERBS
+        ):
+            # 'the court was told': who was told did not say it; 'the shop was described by one detective as …': who
+            # is described did not describe
+            return _passive_agent(v)
         if subj is not None:
             return subj
         if v.dep_ not in ("conj", "xcomp"):

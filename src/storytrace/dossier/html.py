@@ -21,7 +21,8 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
-from storytrace.dossier.svg import credit_label, edge_label, group_colour, render_map
+from storytrace.dossier.svg import credit_label, draw_map, edge_label, group_colour
+from storytrace.dossier.triage import StoryCounts, story_counts
 from storytrace.findings import story_findings
 from storytrace.records import (
     Article,
@@ -335,6 +336,12 @@ class MatrixRow:
     mentions: list[Cite]
     conflicts: list[tuple[str, int]]  # (anchor, number) of the conflicts it is part of
     review: ReviewMark | None = None  # an unsupported addition confirmed or dismissed by an editor
+    anchor: str = ""  # the claim's permalink on the page: #s-<story>-c-<claim>
+    # another statement of a sentence a row above already shows (the cross-check aligns each clause of a sentence
+    # that joins two statements on its own, and both claims carry the whole sentence): its text is not repeated
+    same_sentence: bool = False
+    page: str | None = None  # the claim's own page, where there is one (the web app's /claims/<story>/<claim>)
+    also: list[str] = field(default_factory=list)  # anchors of the other claims a one-source line stands for
 
 
 @dataclass
@@ -431,6 +438,12 @@ class StoryView:
     summary_contested: list[SummaryView]
     articles: list[ArticleView]
     decisions: list[DecisionView] = field(default_factory=list)  # the editor's, in the order made
+    # claims stated by one source group and in no conflict: a compact list under the matrix (a one-source claim
+    # is a sentence of its article; a matrix row of one tick per claim made the big reports mostly matrix)
+    one_source: list[MatrixRow] = field(default_factory=list)
+    dated: bool = True  # some article has a publication date (date_span then says which)
+    counts: StoryCounts | None = None  # the triage counts (storytrace.dossier.triage)
+    map_labels_left_out: int = 0  # arrows the map drew without a label (no room): the table then opens
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -775,8 +788,55 @@ def _finding_href(ref: str | None, story_id: str) -> str | None:
     return "#" + finding_anchor(story_id, kind, fid) if ref else None
 
 
-def story_view(dossier: Dossier, story: Story, shown: set[str] | None = None) -> StoryView:
-    """Everything one story's views show. ``shown`` collects the articles already drawn earlier on the page."""
+def claim_anchor(story_id: str, claim_id: str) -> str:
+    """A claim's permalink anchor on a page that shows its story: ``s-<story>-c-<claim>``."""
+    return f"{story_anchor(story_id)}-c-{anchor_slug(claim_id)}"
+
+
+def _split_matrix(rows: list[MatrixRow]) -> tuple[list[MatrixRow], list[MatrixRow]]:
+    """The matrix rows (claims of two or more groups, contested claims, additions), each sentence's text once, and
+    the one-source lines (one per sentence; ``also`` holds the anchors of that sentence's other claims)."""
+
+    def text(row: MatrixRow) -> str:
+        return " ".join(row.claim.text.split()).casefold()
+
+    def in_matrix(row: MatrixRow) -> bool:
+        return row.claim.status != "single_source" or row.claim.independent_sources > 1 or bool(row.conflicts)
+
+    kept: dict[str, list[MatrixRow]] = {}  # sentence -> its matrix rows, the first one showing the text
+    for row in rows:
+        if in_matrix(row):
+            kept.setdefault(text(row), []).append(row)
+    matrix: list[MatrixRow] = []
+    for group in kept.values():
+        for n, row in enumerate(group):
+            row.same_sentence = n > 0
+        matrix += group
+    lines: dict[str, MatrixRow] = {}
+    for row in rows:
+        if in_matrix(row):
+            continue
+        t = text(row)
+        if t in kept:  # a clause of a sentence the matrix shows: a row there, under it
+            row.same_sentence = True
+            at = matrix.index(kept[t][-1]) + 1
+            matrix.insert(at, row)
+            kept[t].append(row)
+        elif t in lines:
+            lines[t].also.append(row.anchor)
+        else:
+            lines[t] = row
+    return matrix, list(lines.values())
+
+
+def story_view(
+    dossier: Dossier,
+    story: Story,
+    shown: set[str] | None = None,
+    claim_page: Callable[[str], str] | None = None,
+) -> StoryView:
+    """Everything one story's views show. ``shown`` collects the articles already drawn earlier on the page;
+    ``claim_page(claim_id)`` is a claim's own page (the web app has one), linked from its row."""
     shown = shown if shown is not None else set()
     articles = {a.id: a for a in dossier.articles}
     labels = article_labels(dossier.articles)
@@ -786,18 +846,17 @@ def story_view(dossier: Dossier, story: Story, shown: set[str] | None = None) ->
 
     dates = sorted(d for d in (date_of(articles[a].published) for a in members if a in articles) if d)
     if not dates:
-        span = "no publication dates"
+        span = "no publication dates"  # shown alone: "published no publication dates" read wrong
     elif dates[0] == dates[-1]:
         span = dates[0]
     else:
         span = f"{dates[0]} to {dates[-1]}"
 
     hrefs = {a: "#" + article_anchor(a) for a in members}
-    svg = Markup(  # noqa: S704  # render_map escapes every string it draws
-        render_map(
-            anchor + "-map", members, story.groups, story.reuse, articles, {a: ctx.label(a) for a in members}, hrefs
-        )
+    drawing = draw_map(
+        anchor + "-map", members, story.groups, story.reuse, articles, {a: ctx.label(a) for a in members}, hrefs
     )
+    svg = Markup(drawing.svg)  # noqa: S704  # draw_map escapes every string it draws
     derived = {r.derived for r in story.reuse if r.direction == "decided"}
     originals = [ctx.cite(a) for a in members if a not in derived]
     marks, decisions = _review(story, anchor)
@@ -844,6 +903,9 @@ def story_view(dossier: Dossier, story: Story, shown: set[str] | None = None) ->
     matrix = _matrix(ctx, conflict_anchor)
     for row in matrix:
         row.review = marks.get(("addition", row.claim.id))
+        row.anchor = claim_anchor(story.id, row.claim.id)
+        row.page = claim_page(row.claim.id) if claim_page else None
+    matrix, one_source = _split_matrix(matrix)
     status_counts = {k: sum(1 for c in story.claims if c.status == k) for k in STATUS_LABELS}
     speakers = _quotes(ctx, anchor)
     for sp in speakers:
@@ -898,6 +960,10 @@ def story_view(dossier: Dossier, story: Story, shown: set[str] | None = None) ->
         summary_contested=[s for s in summary if s.section != "corroborated"],
         articles=article_views,
         decisions=[dataclasses.replace(d, href=_finding_href(d.href, story.id)) for d in decisions],
+        one_source=one_source,
+        dated=bool(dates),
+        counts=story_counts(story, articles),
+        map_labels_left_out=drawing.labels_left_out,
     )
 
 
@@ -938,29 +1004,71 @@ def _find_story(dossier: Dossier, story_id: str) -> Story:
     raise KeyError(f"no story {story_id!r} in this dossier")
 
 
-def render_html(dossier: Dossier) -> str:
-    """The whole report: one self-contained page."""
+def render_html(dossier: Dossier, filtered: str | None = None, total: int | None = None) -> str:
+    """The whole report: one self-contained page. ``filtered``: the filter that chose its stories, in words
+    (``storytrace analyze --only-accused``), and ``total`` the stories before it, both said at the top.
+
+    A page of more than one story opens on an index (the stories by size with their findings, and links to every
+    finding kind's sections) and folds each story in a ``<details>``: a link to anything inside one opens it. A
+    one-article story with no accusation is drawn as its article alone, under "Single-article stories"."""
     shown: set[str] = set()
     views = [story_view(dossier, s, shown) for s in dossier.stories]
     in_stories = {a for s in dossier.stories for a in s.articles}
     loose = [a for a in dossier.articles if a.id not in in_stories]
     css = Markup(report_css())  # noqa: S704  # our own stylesheet, no content in it
+    fold = len(views) > 1
+    singles = [v for v in views if fold and v.n_articles == 1 and v.counts is not None and not v.counts.accusations]
+    full = [v for v in views if v not in singles]
     return (
         environment()
         .get_template("report.html")
         .render(
             dossier=dossier,
-            stories=views,
+            stories=full,
+            singles=singles,
+            fold=fold,
+            index=_index(full),
+            filtered=filtered,
+            total=total if total is not None else len(views),
             css=css,
             loose=loose,
         )
     )
 
 
-def render_story_html(dossier: Dossier, story_id: str) -> str:
+@dataclass
+class IndexLine:
+    """One finding kind in the report's index: the stories that have some, each linking to its section."""
+
+    label: str
+    stories: list[tuple[StoryView, str, str]]  # (story, href of the section, "5, 4 high")
+
+
+def _index(views: Sequence[StoryView]) -> list[IndexLine]:
+    """Links from each finding kind to the stories that have one: the static report's filters."""
+    kinds = [
+        ("Decided reuse, not credited", "reuse", "map"),
+        ("Added claims", "addition", "claims"),
+        ("Conflicts", "conflict", "conflicts"),
+        ("Altered quotes", "quote", "quotes"),
+    ]
+    lines = []
+    for label, kind, section in kinds:
+        found = []
+        for v in views:
+            n = v.counts.count(kind) if v.counts else 0
+            if n:
+                high = v.counts.high_conflicts if v.counts and kind == "conflict" else 0
+                found.append((v, f"#{v.anchor}-{section}", f"{n}, {high} high" if high else str(n)))
+        lines.append(IndexLine(label, found))
+    return lines
+
+
+def render_story_html(dossier: Dossier, story_id: str, claim_page: Callable[[str], str] | None = None) -> str:
     """One story's full views (header, map, matrix, quotes, timeline, off-topic, summary, articles) as a fragment
-    for another page; it needs ``report_css()`` on that page. Raises ``KeyError`` for an unknown story."""
-    view = story_view(dossier, _find_story(dossier, story_id))
+    for another page; it needs ``report_css()`` on that page. ``claim_page(claim_id)``: a claim's own page, linked
+    from its row. Raises ``KeyError`` for an unknown story."""
+    view = story_view(dossier, _find_story(dossier, story_id), claim_page=claim_page)
     return environment().get_template("story.html").render(story=view, heading_level=1)
 
 
@@ -1009,6 +1117,7 @@ def render_verdict_html(
 __all__ = [
     "anchor_slug",
     "article_anchor",
+    "claim_anchor",
     "credit_sentence",
     "finding_anchor",
     "render_article_html",

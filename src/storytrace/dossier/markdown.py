@@ -83,7 +83,7 @@ def _story(view: StoryView) -> list[str]:
         f"## {md_escape(view.headline or 'Untitled story')}",
         "",
         f"{view.n_articles} article{'s' * (view.n_articles != 1)} · {view.n_groups} independent source "
-        f"group{'s' * (view.n_groups != 1)} · published {md_escape(view.date_span)} · "
+        f"group{'s' * (view.n_groups != 1)} · {'published ' if view.dated else ''}{md_escape(view.date_span)} · "
         f"{len(view.conflicts)} conflict{'s' * (len(view.conflicts) != 1)}",
         "",
     ]
@@ -129,21 +129,28 @@ def _story(view: StoryView) -> list[str]:
         lines += ["### Articles", "", *verdict_lines, ""]
 
     lines += ["### Claims", ""]
-    if view.matrix:
+    claims = view.matrix + view.one_source
+    if claims:
+        printed: set[str] = set()  # a sentence that makes two statements is two claims: its text is written once
         for status, title in (
             ("corroborated", "Corroborated"),
             ("single_source", "Single source"),
             ("unsupported_addition", "Added by a rewrite (not in its source)"),
         ):
-            rows = [r for r in view.matrix if r.claim.status == status]
+            rows = [r for r in claims if r.claim.status == status]
             if not rows:
                 continue
             lines.append(f"**{title}**")
             lines.append("")
             for r in rows:
                 contested = " (contested)" if r.conflicts else ""
+                key = " ".join(r.claim.text.split()).casefold()
+                text = (
+                    md_escape(r.claim.text) if key not in printed else f"Another statement of “{_clip(r.claim.text)}”"
+                )
+                printed.add(key)
                 lines.append(
-                    f"- {md_escape(r.claim.text)} — {r.claim.independent_sources} independent{contested} "
+                    f"- {text} — {r.claim.independent_sources} independent{contested} "
                     f"{_cites([c.label for c in r.mentions])}".rstrip()
                     + _reviewed(r.review)
                 )
@@ -207,9 +214,23 @@ def _story(view: StoryView) -> list[str]:
     return lines
 
 
-def render_markdown(dossier: Dossier) -> str:
+def _clip(text: str, words: int = 8) -> str:
+    """The first words of a sentence already written above, escaped."""
+    parts = text.split()
+    return md_escape(" ".join(parts[:words]) + (" …" if len(parts) > words else ""))
+
+
+def render_markdown(dossier: Dossier, filtered: str | None = None, total: int | None = None) -> str:
+    """The dossier as Markdown; ``filtered`` and ``total`` as for :func:`storytrace.dossier.html.render_html`."""
     n_s, n_a = len(dossier.stories), len(dossier.articles)
     lines = [f"# storytrace dossier: {n_s} stor{'ies' if n_s != 1 else 'y'}, {n_a} article{'s' * (n_a != 1)}", ""]
+    if filtered:
+        of = total if total is not None else n_s
+        lines += [
+            f"Filtered: {n_s} of {of} stor{'ies' if of != 1 else 'y'}, {md_escape(filtered)}. The JSON dossier "
+            "holds them all.",
+            "",
+        ]
     shown: set[str] = set()
     for story in dossier.stories:
         lines += _story(story_view(dossier, story, shown))

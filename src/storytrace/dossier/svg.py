@@ -221,6 +221,26 @@ def credit_label(r: Reuse) -> str | None:
     return "credited" if r.credited else "uncredited"
 
 
+Box = tuple[float, float, float, float]  # x, y, width, height
+
+
+def _overlaps(a: Box, b: Box, gap: float = 2.0) -> bool:
+    return (
+        a[0] < b[0] + b[2] + gap and b[0] < a[0] + a[2] + gap and a[1] < b[1] + b[3] + gap and b[1] < a[1] + a[3] + gap
+    )
+
+
+# where along its arrow a label may sit, the preferred place first: labels slide along their arrow until they
+# touch no node, no group title and no other label; one with no free place is left out (the table has it)
+LABEL_PLACES = (0.5, 0.35, 0.65, 0.2, 0.8, 0.12, 0.88)
+
+
+@dataclass
+class MapDrawing:
+    svg: str
+    labels_left_out: int  # arrows drawn without their label: no place on the arrow was free
+
+
 def render_map(
     map_id: str,
     members: Sequence[str],
@@ -236,6 +256,22 @@ def render_map(
     ``labels`` gives each article's display name (outlet, disambiguated); ``hrefs`` makes nodes links (to the
     article's view).
     """
+    return draw_map(map_id, members, groups, reuse, articles, labels, hrefs).svg
+
+
+def draw_map(
+    map_id: str,
+    members: Sequence[str],
+    groups: Sequence[Sequence[str]],
+    reuse: Sequence[Reuse],
+    articles: dict[str, Article],
+    labels: dict[str, str],
+    hrefs: dict[str, str] | None = None,
+) -> MapDrawing:
+    """:func:`render_map`, with how many arrow labels found no free place (so the page can open its table).
+
+    No two labels overlap, and none covers a node or a group's title: past a dozen or so articles the arrows of a
+    busy story crowd each other, and a label drawn over another reads as neither."""
     hrefs = hrefs or {}
     blocks, places, width, height = layout(members, groups, reuse)
     derived = {r.derived for r in reuse if r.direction == "decided"}
@@ -250,12 +286,15 @@ def render_map(
         f"{labels[r.source]} ({edge_label(r)}{', ' + c if (c := credit_label(r)) else ''})"
         for r in edges
     )
-    out: list[str] = []
-    out.append(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="provenance-map" role="img" '
-        f'viewBox="0 0 {_fmt(width + 2)} {_fmt(total_h)}" width="{_fmt(width + 2)}" height="{_fmt(total_h)}" '
-        f'aria-labelledby="{map_id}-title {map_id}-desc">'
-    )
+
+    def head(total_h: float) -> str:
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="provenance-map" role="img" '
+            f'viewBox="0 0 {_fmt(width + 2)} {_fmt(total_h)}" width="{_fmt(width + 2)}" height="{_fmt(total_h)}" '
+            f'aria-labelledby="{map_id}-title {map_id}-desc">'
+        )
+
+    out: list[str] = [head(total_h)]
     out.append(f'<title id="{map_id}-title">{_x(title)}</title>')
     out.append(
         f'<desc id="{map_id}-desc">{_x(summary or "No reuse found: every article is its own reporting.")}</desc>'
@@ -280,6 +319,9 @@ def render_map(
 
     # edges under nodes; labels after nodes so they stay readable
     labels_svg: list[str] = []
+    taken: list[Box] = [(x + 1, y, NODE_W, NODE_H) for x, y, _ in places.values()]
+    taken += [(b.x + 4, b.y - 20, 7.5 * (26 + len(str(len(b.members)))), 16) for b in blocks]  # group titles
+    left_out = 0
     fan_out = {a: sum(1 for r in edges if r.source == a) for a in places}
     fan_in = {a: sum(1 for r in edges if r.derived == a) for a in places}
     for r in sorted(edges, key=lambda r: (r.source, r.derived)):
@@ -306,6 +348,18 @@ def render_map(
         )
         text = edge_label(r) + ("?" if undecided else "") + (f" · {credit}" if credit else "")
         tw = (6.9 if credit == "uncredited" else 6.4) * len(text) + 10  # 11.5 px text; bold when uncredited
+        place = None
+        for t in (at, *(p for p in LABEL_PLACES if p != at)):
+            _, (px, py), _ = _edge_path((ax + 1, ay), (bx + 1, by), undecided, t)
+            box = (px - tw / 2, py - 9, tw, 17)
+            if not any(_overlaps(box, other) for other in taken):
+                place = (px, py, box)
+                break
+        if place is None:
+            left_out += 1  # its arrow keeps its tooltip; the table under the map has the label
+            continue
+        lx, ly, box = place
+        taken.append(box)
         # an uncredited arrow's label gets a red border and the word itself, so colour is never the only cue
         if credit == "uncredited":
             frame, css = 'stroke="#991b1b" stroke-width="1.2"', " uncredited"
@@ -365,8 +419,23 @@ def render_map(
     )
     if credits_shown:
         out.append('<text x="4" y="60">credited / uncredited: the reusing article names its source, or does not</text>')
+    if left_out:
+        arrows = f"{left_out} arrow{'s' * (left_out != 1)}"
+        note = f"{arrows} drawn without {'its label' if left_out == 1 else 'their labels'} (no room): the table below has every link"
+        y = 60 + (CREDIT_LEGEND_H if credits_shown else 0)
+        out.append(f'<text x="4" y="{y}" class="labels-left-out">{_x(note)}</text>')
+        out[0] = head(total_h + CREDIT_LEGEND_H)  # one more legend line
     out.append("</g></svg>")
-    return "".join(out)
+    return MapDrawing("".join(out), left_out)
 
 
-__all__ = ["GROUP_COLOURS", "credit_label", "edge_label", "group_colour", "layout", "render_map"]
+__all__ = [
+    "GROUP_COLOURS",
+    "MapDrawing",
+    "credit_label",
+    "draw_map",
+    "edge_label",
+    "group_colour",
+    "layout",
+    "render_map",
+]

@@ -30,7 +30,12 @@ from storytrace.store.outlets import outlet_key as _outlet_identity
 
 # the accusation kinds, in the newsroom's words: who copied, what a rewrite added, what disagrees, what was misquoted
 FINDINGS = ("reuse", "addition", "conflict", "quote")
-FINDING_LABELS = {"reuse": "reuse", "addition": "added claims", "conflict": "conflicts", "quote": "altered quotes"}
+FINDING_LABELS = {
+    "reuse": "decided reuse",
+    "addition": "added claims",
+    "conflict": "conflicts",
+    "quote": "altered quotes",
+}
 SEVERITIES = ("high", "low")
 SORTS = ("size", "recent", "contested", "accusations")
 # Lists hide stories of fewer articles than this unless asked: a one-article story can hold no reuse, no
@@ -271,6 +276,26 @@ class Triaged:
     hidden_small: int = 0  # stories that pass every condition but are smaller than min_articles
     total: int = 0  # stories before filtering
     filter: TriageFilter = field(default_factory=TriageFilter)
+
+    def to_dict(self) -> dict[str, object]:
+        """What ``storytrace stories --json`` prints and ``/stories.json`` serves."""
+        flt = self.filter
+        return {
+            "filter": {
+                "search": flt.search,
+                "findings": sorted(flt.findings),
+                "severity": flt.severity,
+                "outlet": flt.outlet,
+                "since": flt.since,
+                "until": flt.until,
+                "min_articles": flt.min_articles,
+                "only_accused": flt.accused,
+                "description": flt.describe(),
+            },
+            "total": self.total,
+            "hidden_small": self.hidden_small,
+            "stories": [r.to_dict() for r in self.rows],
+        }
 
 
 def sort_counts(rows: Sequence[StoryCounts], sort: str = "size") -> list[StoryCounts]:

@@ -362,7 +362,7 @@ class Store:
             return False  # another writer got here first: analyse again from what it wrote
         by_id = {a.id: a for a in snap.articles}
         previous = snap.previous
-        declarations = review.declarations_of(snap.decisions)
+        declarations = review.with_decisions(options, snap.decisions).reuse.declarations  # as _analyse read them
         now = _now()
         gone = removed + [s.id for s in fresh if s.id in previous]
         if gone:

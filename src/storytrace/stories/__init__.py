@@ -33,19 +33,32 @@ from storytrace.stories.ties import spanning_pairs, story_ties, ties_within
 __all__ = ["assign_stories", "group_stories", "headline", "stable_ids", "story_id", "ties_of", "ties_within"]
 
 
-def _candidates(articles: Sequence[Article], f: StoryFeatures, options: StoryOptions) -> np.ndarray:
-    n = len(articles)
-    params = NearDupParams(
+# nearest-neighbour candidates: each article's 30 heaviest content words, and the least cosine a neighbour needs by
+# those words or by the lead (hand-set when the candidate stage was written, commit f2ff6ac; the pair model and its
+# cuts were tuned on ECB+ 1-35 with these candidates); named here so that the Ray batch reads the same values
+WORD_SKETCH = 30
+WORD_NEIGHBOUR_SIM = 0.1
+LEAD_NEIGHBOUR_SIM = 0.3
+
+
+def neardup_params(options: StoryOptions) -> NearDupParams:
+    """The near-duplicate stage's parameters for a grouping run with ``options``."""
+    return NearDupParams(
         num_perm=options.num_perm, shingle_size=options.shingle_size, threshold=options.neardup_threshold,
         seed=options.seed,
     )  # fmt: skip
+
+
+def _candidates(articles: Sequence[Article], f: StoryFeatures, options: StoryOptions) -> np.ndarray:
+    n = len(articles)
+    params = neardup_params(options)
     workers = None if n >= 20 * params.chunk_size else 1  # forking pays off only on big piles
     nd_pairs, _ = near_duplicates([(a.title or "") + "\n" + a.text for a in articles], params, workers)
     codes = [
         nd_pairs[:, 0] * n + nd_pairs[:, 1],
         shared_names(f.names, options.max_posting),
-        topk_sparse(prune_rows(f.words, 30), options.neighbours, min_sim=0.1),
-        topk_dense(f.lead, options.neighbours, min_sim=0.3),
+        topk_sparse(prune_rows(f.words, WORD_SKETCH), options.neighbours, min_sim=WORD_NEIGHBOUR_SIM),
+        topk_dense(f.lead, options.neighbours, min_sim=LEAD_NEIGHBOUR_SIM),
     ]
     return candidate_pairs(codes, n)
 
@@ -104,12 +117,32 @@ def group_stories(
     apart = stories_apart([a for a in uniq.values() if not read_as_english(a.language)], options)
     arts = [uniq[k] for k in sorted(uniq) if read_as_english(uniq[k].language)]
     if not arts:
-        return sorted(apart, key=lambda g: (-len(g.articles), g.articles[0]))
+        return in_story_order(apart)
     f = build_features(arts, facts_by_id, vectors_by_id, options.lead_sentences)
     cand = _candidates(arts, f, options)
     groups = partition(f, cand, model, options.threshold, options.link_floor, merge_small=options.merge_small)
     if options.edits:  # an editor's merges and splits (storytrace review) overrule the scores
         groups = apply_edits(groups, [a.id for a in arts], options.edits)
+    out = describe(groups, f, arts, facts_by_id, vectors_by_id, options, model)
+    return in_story_order(out + apart)
+
+
+def in_story_order(groups: Sequence[StoryGroup]) -> list[StoryGroup]:
+    """Stories biggest first, then by their first article id."""
+    return sorted(groups, key=lambda g: (-len(g.articles), g.articles[0]))
+
+
+def describe(
+    groups: Sequence[Sequence[int]],
+    f: StoryFeatures,
+    arts: Sequence[Article],
+    facts_by_id: Mapping[str, ArticleFacts],
+    vectors_by_id: Mapping[str, np.ndarray],
+    options: StoryOptions,
+    model: PairModel = DEFAULT_MODEL,
+) -> list[StoryGroup]:
+    """Each group of rows of ``f`` (``arts[r]`` is row ``r``'s article) as a story: id, headline and ties. A story's
+    figures come from its own rows, so any set of stories (one, in a Ray task) gets what the whole pile gets."""
     firsts = [a.text[a.sentences[0][0] : a.sentences[0][1]] if a.sentences else a.text[:200] for a in arts]
     multi = [k for k, rows in enumerate(groups) if len(rows) > 1]
     # one scoring pass gives the headlines' scores and the ties' features
@@ -125,7 +158,7 @@ def group_stories(
             sim, picked, features = scored[k]
             ties = story_ties(rows, picked, features, sim, f, arts, facts_by_id, vectors_by_id, options)
         out.append(StoryGroup(id=story_id(ids), headline=label, articles=ids, ties=ties))
-    return sorted(out + apart, key=lambda g: (-len(g.articles), g.articles[0]))
+    return out
 
 
 def ties_of(

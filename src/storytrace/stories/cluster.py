@@ -48,7 +48,10 @@ class PairModel:
     bias: float
 
     def score(self, x: np.ndarray) -> np.ndarray:
-        z = x @ np.asarray(self.weights, dtype=np.float64) + self.bias
+        # each row's products summed on their own: a pair's score must not depend on which pairs share the call (a
+        # matrix-vector product takes another path for a call's last rows, which moves the last bits; a Ray batch
+        # scores the pile's pairs in other calls than one process does)
+        z = (x * np.asarray(self.weights, dtype=np.float64)).sum(axis=1) + self.bias
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
@@ -170,6 +173,15 @@ def _dense_rule(m: sparse.csr_matrix, members: np.ndarray, labels: np.ndarray, n
     return dense
 
 
+def summation_rule(f: StoryFeatures, rows: np.ndarray) -> tuple[bool, ...]:
+    """How :func:`pair_features` sums the sparse dot products of pairs among ``rows`` (the distinct rows of the
+    pairs, scored as one set): per matrix, as a sparse product (True) or pairwise. What a pile's candidate pairs
+    need when they are scored in batches."""
+    rows = np.unique(np.asarray(rows, dtype=np.int64))
+    labels = np.zeros(len(rows), dtype=np.int64)
+    return tuple(bool(_dense_rule(getattr(f, name), rows, labels, 1)[0]) for name in _SPARSE)
+
+
 def _dots(m: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, seq: np.ndarray) -> np.ndarray:
     out = np.zeros(len(i), dtype=np.float64)
     for flag in (False, True):
@@ -194,7 +206,8 @@ def _all_dots(f: StoryFeatures, i: np.ndarray, j: np.ndarray, seqs: list[np.ndar
     """The sparse dot products of every pair; many pairs are split over two forked workers (each pair's figure
     depends only on its own two rows, so the split changes nothing)."""
     global _FORKED
-    workers = min(2, os.cpu_count() or 1)
+    # STORYTRACE_WORKERS=1 where the caller already runs one process per core (a Ray worker)
+    workers = int(os.environ.get("STORYTRACE_WORKERS", "0")) or min(2, os.cpu_count() or 1)
     if len(i) < _PARALLEL_PAIRS or workers < 2 or "fork" not in mp.get_all_start_methods():
         return [_dots(getattr(f, name), i, j, seq) for name, seq in zip(_SPARSE, seqs, strict=True)]
     step = -(-len(i) // workers)
@@ -214,22 +227,28 @@ def pair_features(
     j: np.ndarray,
     model: PairModel | None = None,
     groups: np.ndarray | None = None,
+    summation: Sequence[bool] | None = None,
 ) -> np.ndarray:
     """The :data:`FEATURES` of pairs ``(i[k], j[k])``: an ``(m, len(FEATURES))`` float array. With ``model``,
     features whose weight is 0 are left at 0 (the score is the same). ``groups``: a group label per pair (pairs of
-    one story or component), each group summed as if scored on its own (bit-for-bit the same figures)."""
+    one story or component), each group summed as if scored on its own (bit-for-bit the same figures).
+    ``summation``: instead, the :func:`summation_rule` of the set these pairs are part of (some pairs of a pile's
+    candidates, scored batch by batch)."""
     i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
     need = np.ones(len(FEATURES), dtype=bool) if model is None else np.asarray(model.weights) != 0
-    if groups is None:
-        groups = np.zeros(len(i), dtype=np.int64)
-    n_groups = int(groups.max()) + 1 if len(groups) else 0
-    # the distinct rows of each group (its members)
-    code = np.unique(np.concatenate([groups * len(f.ids) + i, groups * len(f.ids) + j]))
-    labels, members = code // len(f.ids), code % len(f.ids)
-    seqs = [
-        _dense_rule(getattr(f, name), members, labels, n_groups)[groups] if len(i) else np.zeros(0, dtype=bool)
-        for name in _SPARSE
-    ]
+    if summation is not None:
+        seqs = [np.full(len(i), bool(flag)) for flag in summation]
+    else:
+        if groups is None:
+            groups = np.zeros(len(i), dtype=np.int64)
+        n_groups = int(groups.max()) + 1 if len(groups) else 0
+        # the distinct rows of each group (its members)
+        code = np.unique(np.concatenate([groups * len(f.ids) + i, groups * len(f.ids) + j]))
+        labels, members = code // len(f.ids), code % len(f.ids)
+        seqs = [
+            _dense_rule(getattr(f, name), members, labels, n_groups)[groups] if len(i) else np.zeros(0, dtype=bool)
+            for name in _SPARSE
+        ]
     words, names, places, dates = _all_dots(f, i, j, seqs)
     has_places = f.has_places if f.has_places is not None else _nonempty(f.places)
     places_both = (has_places[i] & has_places[j]).astype(np.float64)
@@ -280,17 +299,37 @@ def partition(
         p = model.score(pair_features(f, cand[:, 0], cand[:, 1], model))
     else:
         p = np.zeros(0)
+    groups, leaves = components(n, cand, p, link_floor, max_component)
+    groups += cluster_components(f, model, leaves, threshold, merge_small)
+    return sorted((sorted(g) for g in groups), key=lambda g: g[0])
+
+
+def components(
+    n: int, cand: np.ndarray, p: np.ndarray, link_floor: float, max_component: int = 1500
+) -> tuple[list[list[int]], list[np.ndarray]]:
+    """The connected components of ``n`` rows joined by the candidate pairs ``cand`` whose scores ``p`` reach
+    ``link_floor``: ``(single rows, components to cluster)``. Reads only pairs at or over the floor: a caller may
+    pass those alone (a Ray batch's driver keeps only them)."""
     groups: list[list[int]] = []
     leaves: list[np.ndarray] = []
-    _split(np.arange(n), cand, p, f, link_floor, max_component, groups, leaves)
-    for comp, sim in zip(leaves, _scores_within(f, model, leaves), strict=True):
+    _split(n, np.arange(n), cand, p, link_floor, max_component, groups, leaves)
+    return groups, leaves
+
+
+def cluster_components(
+    f: StoryFeatures, model: PairModel, leaves: Sequence[np.ndarray], threshold: float, merge_small: float = 1.0
+) -> list[list[int]]:
+    """The stories inside each component (rows of ``f``): every pair scored, average linkage cut at ``threshold``,
+    small clusters merged (``merge_small``). Components never interact: any batch of them gives their stories."""
+    groups: list[list[int]] = []
+    for comp, sim in zip(leaves, _scores_within(f, model, list(leaves)), strict=True):
         tree = linkage(1.0 - sim, method="average")
         labels_c = fcluster(tree, t=1.0 - threshold, criterion="distance")
         if merge_small < threshold:
             labels_c = _merge_small(labels_c, sim, len(comp), merge_small)
         for lab in np.unique(labels_c):
             groups.append([int(x) for x in comp[labels_c == lab]])
-    return sorted((sorted(g) for g in groups), key=lambda g: g[0])
+    return groups
 
 
 def scores_within(f: StoryFeatures, model: PairModel, sets: Sequence[np.ndarray], batch: int = 1 << 21) -> list:
@@ -347,10 +386,10 @@ def _scored(
 
 
 def _split(
+    n: int,
     rows: np.ndarray,
     cand: np.ndarray,
     p: np.ndarray,
-    f: StoryFeatures,
     floor: float,
     max_component: int,
     out: list[list[int]],
@@ -358,7 +397,6 @@ def _split(
 ) -> None:
     """Connected components of the candidate pairs scoring at least ``floor``: singletons go to ``out``, components
     to cluster to ``leaves``; a component too big to score all its pairs is split again with a higher floor."""
-    n = len(f.ids)
     keep = p >= floor
     e = cand[keep]
     graph = sparse.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n)).tocsr()
@@ -372,7 +410,7 @@ def _split(
         elif len(comp) > max_component and floor < 0.99:
             # too big to score every pair: raise the bar for edges inside it until it falls apart
             inside = np.isin(cand[:, 0], comp) & np.isin(cand[:, 1], comp)
-            _split(comp, cand[inside], p[inside], f, min(0.99, floor + 0.1), max_component, out, leaves)
+            _split(n, comp, cand[inside], p[inside], min(0.99, floor + 0.1), max_component, out, leaves)
         else:
             leaves.append(comp)
 

@@ -6,6 +6,7 @@ or name that every article shares (the outlet's name, "police") counts for littl
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import multiprocessing as mp
 import os
@@ -144,12 +145,25 @@ def _stop_hashes(seed: int) -> np.ndarray:
 def hashed_tfidf(texts: Sequence[str], n_features: int = 1 << 20, seed: int = 1) -> sparse.csr_matrix:
     """Sublinear TF-IDF of content words (stop words and one-letter words dropped), words hashed into
     ``n_features`` columns, rows L2-normalised. Built from bulk word hashes: no Python call per word."""
-    n = len(texts)
+    return weigh_words(*word_counts(texts, n_features, seed), len(texts), n_features)
+
+
+def word_counts(
+    texts: Sequence[str], n_features: int = 1 << 20, seed: int = 1
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Content-word counts of ``texts``: ``(row, hashed column, count)`` sorted by row then column. A text's
+    entries depend on that text alone, so counts made batch by batch concatenate to those of the whole pile."""
     words, doc, length = word_hashes(texts, seed)
     keep = (length >= 2) & ~np.isin(words, _stop_hashes(seed))
     col = (words[keep] % np.uint64(n_features)).astype(np.int64)
     code, counts = np.unique(doc[keep] * n_features + col, return_counts=True)
-    rows, cols = code // n_features, code % n_features
+    return code // n_features, code % n_features, counts
+
+
+def weigh_words(
+    rows: np.ndarray, cols: np.ndarray, counts: np.ndarray, n: int, n_features: int = 1 << 20
+) -> sparse.csr_matrix:
+    """:func:`hashed_tfidf` from :func:`word_counts` of a pile of ``n`` texts: the idf needs the whole pile."""
     df = np.bincount(cols, minlength=n_features)
     idf = np.log((1.0 + n) / (1.0 + df[cols])) + 1.0
     val = ((1.0 + np.log(counts)) * idf).astype(np.float32)
@@ -244,22 +258,96 @@ def build_features(
 ) -> StoryFeatures:
     ids = [a.id for a in articles]
     texts = [((a.title or "") + "\n" + a.text) for a in articles]
-    words = compact_columns(hashed_tfidf(texts))
-    parsed = _parse_all(articles, facts_by_id)
+    dim = next((v.shape[1] for v in vectors_by_id.values() if v is not None and len(v)), 1)
+    return assemble_features(
+        ids,
+        hashed_tfidf(texts),
+        _parse_all(articles, facts_by_id),
+        [lead_vector(vectors_by_id.get(i), lead_sentences) for i in ids],
+        dim,
+        [_published_days(a.published) for a in articles],
+        [a.title or "" for a in articles],
+    )
+
+
+@dataclass
+class FeatureParts:
+    """What one article brings to the features, computed from it alone; the pile-wide weights (idf) come when the
+    parts of a whole pile are put together (:func:`features_from_parts`). The unit a Ray batch computes per article."""
+
+    id: str
+    word_cols: np.ndarray  # hashed content-word columns, ascending (int64)
+    word_counts: np.ndarray  # their counts
+    names: list[str]
+    places: list[str]
+    dates: list[str]
+    lead: np.ndarray | None
+    published: float
+    title: str
+
+
+def feature_parts(
+    articles: Sequence[Article],
+    facts_by_id: Mapping[str, ArticleFacts],
+    vectors_by_id: Mapping[str, np.ndarray],
+    lead_sentences: int = 3,
+) -> list[FeatureParts]:
+    """The :class:`FeatureParts` of each article (any batch of a pile: nothing here depends on the others)."""
+    rows, cols, counts = word_counts([(a.title or "") + "\n" + a.text for a in articles])
+    cut = np.searchsorted(rows, np.arange(len(articles) + 1))
+    out = []
+    for k, a in enumerate(articles):
+        names, places, dates = _parse(a, facts_by_id.get(a.id))
+        lead = lead_vector(vectors_by_id.get(a.id), lead_sentences)
+        span = slice(cut[k], cut[k + 1])
+        published = _published_days(a.published)
+        out.append(FeatureParts(a.id, cols[span], counts[span], names, places, dates, lead, published, a.title or ""))
+    return out
+
+
+def features_from_parts(parts: Sequence[FeatureParts]) -> StoryFeatures:
+    """The features of a pile from its articles' parts (in row order): the same figures, bit for bit, as
+    :func:`build_features` on the same articles."""
+    n = len(parts)
+    lens = np.array([len(p.word_cols) for p in parts], dtype=np.int64)
+    rows = np.repeat(np.arange(n, dtype=np.int64), lens)
+    cols = np.concatenate([p.word_cols for p in parts]).astype(np.int64) if n else np.zeros(0, np.int64)
+    counts = np.concatenate([p.word_counts for p in parts]).astype(np.int64) if n else np.zeros(0, np.int64)
+    dim = next((len(p.lead) for p in parts if p.lead is not None), 1)
+    return assemble_features(
+        [p.id for p in parts],
+        weigh_words(rows, cols, counts, n),
+        [(p.names, p.places, p.dates) for p in parts],
+        [p.lead for p in parts],
+        dim,
+        [p.published for p in parts],
+        [p.title for p in parts],
+    )
+
+
+def assemble_features(
+    ids: list[str],
+    word_tfidf: sparse.csr_matrix,
+    parsed: Sequence[tuple[list[str], list[str], list[str]]],
+    leads: Sequence[np.ndarray | None],
+    dim: int,
+    published_days: Sequence[float],
+    titles: list[str],
+) -> StoryFeatures:
+    """Put the per-article pieces of a pile together: pile-wide TF-IDF of names, places and dates, the lead
+    matrix, the per-article constants."""
+    words = compact_columns(word_tfidf)
     nkeys = [t for t, _, _ in parsed]
     names, name_columns = _bags_columns(nkeys)
     places = _bags([p for _, p, _ in parsed])
     dkeys = [d for _, _, d in parsed]
     dates, date_columns = _bags_columns(dkeys, sublinear=True)
     has_dates = np.array([bool(k) for k in dkeys])
-    dim = next((v.shape[1] for v in vectors_by_id.values() if v is not None and len(v)), 1)
     lead = np.zeros((len(ids), dim), dtype=np.float32)
-    for r, i in enumerate(ids):
-        v = lead_vector(vectors_by_id.get(i), lead_sentences)
+    for r, v in enumerate(leads):
         if v is not None:
             lead[r] = v
-    published = np.array([_published_days(a.published) for a in articles], dtype=np.float64)
-    titles = [a.title or "" for a in articles]
+    published = np.array(published_days, dtype=np.float64)
     words_idf, names_idf = idf_mass(words), idf_mass(names)
     return StoryFeatures(
         ids, words, names, places, dates, has_dates, lead, published, titles, words_idf, names_idf,
@@ -267,3 +355,47 @@ def build_features(
         words_mass=np.asarray(words_idf.sum(axis=1)).ravel(), names_mass=np.asarray(names_idf.sum(axis=1)).ravel(),
         name_keys=nkeys, date_keys=dkeys, name_columns=name_columns, date_columns=date_columns,
     )  # fmt: skip
+
+
+def select_rows(f: StoryFeatures, rows: Sequence[int] | np.ndarray, ids: Sequence[str] | None = None) -> StoryFeatures:
+    """The features of ``rows`` alone, with the pile's weights and columns: every pair's figures are those of the
+    whole pile (a pair's score reads its two rows only). ``ids``: the rows' ids when ``f`` keeps none."""
+    r = np.asarray(rows, dtype=np.int64)
+
+    def pick(x: sparse.csr_matrix | None) -> sparse.csr_matrix | None:
+        return None if x is None else x[r]
+
+    def at(x: np.ndarray | None) -> np.ndarray | None:
+        return None if x is None else x[r]
+
+    return StoryFeatures(
+        list(ids) if ids is not None else [f.ids[k] for k in r], f.words[r], f.names[r], f.places[r], f.dates[r],
+        f.has_dates[r], f.lead[r], f.published[r], [f.titles[k] for k in r] if f.titles else [],
+        pick(f.words_idf), pick(f.names_idf), has_places=at(f.has_places), has_lead=at(f.has_lead),
+        words_mass=at(f.words_mass), names_mass=at(f.names_mass),
+        name_keys=None if f.name_keys is None else [f.name_keys[k] for k in r],
+        date_keys=None if f.date_keys is None else [f.date_keys[k] for k in r],
+        name_columns=f.name_columns, date_columns=f.date_columns,
+    )  # fmt: skip
+
+
+def with_keys(f: StoryFeatures, articles: Sequence[Article], facts_by_id: Mapping[str, ArticleFacts]) -> StoryFeatures:
+    """``f`` (rows of a pile that keeps no keys: a Ray batch's feature table) with its articles' titles, name and
+    date keys, and the columns of those keys, read back from the articles: the same keys the features were built
+    from, so a story's ties name what the pile's features hold. A row's keys, sorted, sit in its columns, ascending
+    (the bags' columns follow the keys' sorted order)."""
+    parsed = [_parse(a, facts_by_id.get(a.id)) for a in articles]
+    name_columns: dict[str, int] = {}
+    date_columns: dict[str, int] = {}
+    for r, (names, _, dates) in enumerate(parsed):
+        for matrix, keys, columns in ((f.names, names, name_columns), (f.dates, dates, date_columns)):
+            cols = np.sort(matrix.indices[matrix.indptr[r] : matrix.indptr[r + 1]])
+            columns.update(zip(sorted(set(keys)), (int(c) for c in cols), strict=True))
+    return dataclasses.replace(
+        f,
+        titles=[a.title or "" for a in articles],
+        name_keys=[names for names, _, _ in parsed],
+        date_keys=[dates for _, _, dates in parsed],
+        name_columns=name_columns,
+        date_columns=date_columns,
+    )

@@ -275,20 +275,39 @@ def signatures(texts: Sequence[str], params: NearDupParams | None = None, worker
 
 def lsh_candidates(sig: np.ndarray, bands: int = 32, max_bucket: int = 200) -> np.ndarray:
     """Candidate pairs ``(m, 2)`` int64 (``i < j``, sorted, unique) sharing at least one LSH band bucket."""
-    n, num_perm = sig.shape
+    n = len(sig)
+    keys, members = band_keys(sig, bands)
+    if len(members) < 2 * bands:  # fewer than two articles with words
+        return np.zeros((0, 2), dtype=np.int64)
+    allp = bucket_pairs(keys, members, max_bucket)
+    if not len(allp):
+        return np.zeros((0, 2), dtype=np.int64)
+    code = np.unique(allp[:, 0] * n + allp[:, 1])
+    return np.stack([code // n, code % n], axis=1)
+
+
+def band_keys(sig: np.ndarray, bands: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """Every LSH band key of the rows of ``sig`` that have words: ``(keys uint64, row)``, band-major. A row's keys
+    depend on its signature alone (the band number is mixed in), so keys made batch by batch bucket like the pile's."""
+    num_perm = sig.shape[1]
     rows = num_perm // bands
     idx_all = np.flatnonzero(sig[:, 0] != _EMPTY)
-    if len(idx_all) < 2:
-        return np.zeros((0, 2), dtype=np.int64)
     block = sig[idx_all, : bands * rows].astype(np.uint64).reshape(len(idx_all), bands, rows)
     with np.errstate(over="ignore"):
         key = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64), (len(idx_all), bands)).copy()
         for r in range(rows):
             key = _mix(key * np.uint64(0x100000001B3) + block[:, :, r])
-    flat = key.T.ravel()  # band-major: one sort buckets every band at once (band is mixed into the key)
-    member = np.tile(idx_all, bands)
-    order = np.argsort(flat, kind="stable")
-    ks, ms = flat[order], member[order]
+    return key.T.ravel(), np.tile(idx_all, bands)
+
+
+def bucket_pairs(keys: np.ndarray, members: np.ndarray, max_bucket: int = 200) -> np.ndarray:
+    """Pairs ``(m, 2)`` (``i < j``; a pair may repeat) of rows that share a band key: all pairs of a bucket, or a
+    star from its smallest row when it holds more than ``max_bucket`` rows. Any set of rows that holds every row of
+    each of its keys gives the pairs the whole pile gives for those keys."""
+    order = np.argsort(keys, kind="stable")  # one sort buckets every band at once (band is mixed into the key)
+    ks, ms = keys[order], members[order]
+    if not len(ks):
+        return np.zeros((0, 2), dtype=np.int64)
     brk = np.flatnonzero(ks[1:] != ks[:-1]) + 1
     starts = np.concatenate(([0], brk))
     sizes = np.diff(np.concatenate((starts, [len(ks)])))
@@ -298,18 +317,16 @@ def lsh_candidates(sig: np.ndarray, bands: int = 32, max_bucket: int = 200) -> n
         a, b = ms[two], ms[two + 1]
         pairs.append(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1))
     for s, size in zip(starts[sizes > 2], sizes[sizes > 2], strict=True):
-        members = np.unique(ms[s : s + size])
-        if len(members) > max_bucket:  # boilerplate-sized bucket: a star keeps it connected at linear cost
-            pairs.append(np.stack([np.full(len(members) - 1, members[0]), members[1:]], axis=1))
+        members_s = np.unique(ms[s : s + size])
+        if len(members_s) > max_bucket:  # boilerplate-sized bucket: a star keeps it connected at linear cost
+            pairs.append(np.stack([np.full(len(members_s) - 1, members_s[0]), members_s[1:]], axis=1))
         else:
-            i, j = np.triu_indices(len(members), 1)
-            pairs.append(np.stack([members[i], members[j]], axis=1))
+            i, j = np.triu_indices(len(members_s), 1)
+            pairs.append(np.stack([members_s[i], members_s[j]], axis=1))
     if not pairs:
         return np.zeros((0, 2), dtype=np.int64)
     allp = np.concatenate(pairs).astype(np.int64)
-    allp = allp[allp[:, 0] != allp[:, 1]]
-    code = np.unique(allp[:, 0] * n + allp[:, 1])
-    return np.stack([code // n, code % n], axis=1)
+    return allp[allp[:, 0] != allp[:, 1]]
 
 
 def estimated_jaccard(sig: np.ndarray, pairs: np.ndarray, block: int = 65536) -> np.ndarray:

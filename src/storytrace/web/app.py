@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from storytrace.errors import StoreError
 from storytrace.ingest.formats import ACCEPTED_EXTENSIONS, format_of_name
 from storytrace.options import Options
 from storytrace.records import Article, Dossier, Skipped, to_jsonable
-from storytrace.store import SORTS, IngestReport, Store, UnknownId, open_store
+from storytrace.store import IngestReport, Store, UnknownId, open_store
 from storytrace.store.outlets import get_outlet, list_outlets, outlet_of, outlets_of
 from storytrace.web.security import (
     MAX_UPLOAD_BYTES,
@@ -40,7 +39,9 @@ from storytrace.web.security import (
     SecurityMiddleware,
     check_upload,
     clean_filename,
+    limit_text,
 )
+from storytrace.web.triage import claim_page, stories_json, stories_page
 from storytrace.web.views import article_view, outlet_page, outlets_page, story_fragment, verdict_fragments
 
 # Host headers answered by default: the loopback names only, so a page on another site cannot reach this app
@@ -131,18 +132,26 @@ def create_app(
 
     # -- pages --------------------------------------------------------------------------------------------------------
 
+    # the story list's filters are its query string (storytrace.web.triage): ?q= &sort= &finding= &severity=
+    # &outlet= &since= &until= &min_articles= &only_accused=1; single-article stories hidden unless min_articles=1
     @app.get("/", response_class=HTMLResponse)
-    def story_list(request: Request, q: str = "", sort: str = "size") -> HTMLResponse:
-        if sort not in SORTS:
-            raise HTTPException(400, f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-        rows = store.list_stories(q or None, sort)
-        return page(request, "stories.html", stories=rows, q=q, sort=sort, sorts=SORTS, title="Stories")
+    def story_list(request: Request) -> HTMLResponse:
+        return page(request, "stories.html", view=stories_page(store, request.query_params), title="Stories")
 
     @app.get("/stories.json")
-    def story_list_json(q: str = "", sort: str = "size") -> JSONResponse:
-        if sort not in SORTS:
-            raise HTTPException(400, f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-        return JSONResponse({"stories": [asdict(r) for r in store.list_stories(q or None, sort)]})
+    def story_list_json(request: Request) -> JSONResponse:
+        return JSONResponse(stories_json(store, request.query_params))
+
+    # a claim's own page: every mention with its sentence (the story page links each claim row here)
+    @app.get("/claims/{story_id}/{claim_id}.json")
+    def claim_json(story_id: str, claim_id: str) -> JSONResponse:
+        view = claim_page(store.dossier(story_id), story_id, claim_id)
+        return JSONResponse(to_jsonable(view))
+
+    @app.get("/claims/{story_id}/{claim_id}", response_class=HTMLResponse)
+    def claim(request: Request, story_id: str, claim_id: str) -> HTMLResponse:
+        view = claim_page(store.dossier(story_id), story_id, claim_id)
+        return page(request, "claim.html", view=view, title=view.claim.text[:80] or claim_id)
 
     @app.get("/dossier.json")
     def whole_dossier() -> Response:
@@ -231,7 +240,7 @@ def create_app(
             request,
             "upload.html",
             extensions=ACCEPTED_EXTENSIONS,
-            limit_mb=max_upload_bytes // 1024 // 1024,
+            limit=limit_text(max_upload_bytes),
             title="Add articles",
         )
 
@@ -250,7 +259,7 @@ def create_app(
             data = await f.read()
             total += len(data)
             if total > max_upload_bytes:
-                raise Rejected(413, f"upload too large: the limit is {max_upload_bytes // 1024 // 1024} MB")
+                raise Rejected(413, f"upload too large: the limit is {limit_text(max_upload_bytes)}")
             try:
                 named.append((_accepted_upload(f.filename or "", data, max_upload_bytes), data))
             except Rejected as exc:
@@ -361,7 +370,7 @@ def _accepted_upload(filename: str, data: bytes, limit: int) -> str:
     if not format_of_name(name):  # None: an unknown extension; "": none at all
         raise Rejected(415, f"{name}: not a file type storytrace reads ({', '.join(ACCEPTED_EXTENSIONS)})")
     if len(data) > limit:
-        raise Rejected(413, f"{name}: too large (the limit is {limit // 1024 // 1024} MB)")
+        raise Rejected(413, f"{name}: too large (the limit is {limit_text(limit)})")
     if not data.strip():
         raise Rejected(422, f"{name}: the file is empty")
     return name

@@ -55,7 +55,11 @@ def web_targets(corpus: Path = CORPUS) -> tuple[list[tuple[str, str]], Callable[
             time.sleep(0.1)
     url = f"http://127.0.0.1:{port}"
     targets = [("web-stories", url + "/"), ("web-upload", url + "/upload")]
+    # triage: the list filtered to the stories with accusations, every size shown
+    targets.append(("web-triage", url + "/?only_accused=1&min_articles=1&sort=accusations"))
     if story is not None:
+        if story.claims:
+            targets.append(("web-claim", f"{url}/claims/{story.id}/{story.claims[0].id}"))
         targets.append(("web-story", f"{url}/stories/{story.id}"))
         targets.append(("web-story-claims", f"{url}/stories/{story.id}#{story_anchor(story.id)}-claims-h"))
         targets.append(("web-article", f"{url}/articles/{story.articles[0]}"))

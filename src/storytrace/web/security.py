@@ -34,6 +34,17 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 log = logging.getLogger("storytrace.web")
 
+
+def limit_text(n: int) -> str:
+    """A size limit as a person reads it, in the binary units the limits are set in: "5 MB", "1.5 MB", "100 KB",
+    "512 bytes" (a limit under 1 MB once read "0 MB")."""
+    if n < 1024:
+        return f"{n:,} byte{'s' * (n != 1)}"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
+
+
 # Magic numbers of common binary formats that someone might rename to .txt
 _BINARY_MAGIC = (
     b"%PDF",
@@ -99,7 +110,7 @@ class SecurityMiddleware:
             return
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self.max_body:
-            response = self.on_reject(scope, 413, f"upload too large: the limit is {self.max_body // 1024 // 1024} MB")
+            response = self.on_reject(scope, 413, f"upload too large: the limit is {limit_text(self.max_body)}")
             await response(scope, receive, send_with_headers)
             return
 
@@ -111,7 +122,7 @@ class SecurityMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
-                    raise Rejected(413, f"upload too large: the limit is {self.max_body // 1024 // 1024} MB")
+                    raise Rejected(413, f"upload too large: the limit is {limit_text(self.max_body)}")
             return message
 
         try:
@@ -157,7 +168,7 @@ def check_upload(filename: str, data: bytes, limit: int = MAX_UPLOAD_BYTES) -> s
     if ext not in UPLOAD_EXTENSIONS:
         raise Rejected(415, f"{name}: only {', '.join(UPLOAD_EXTENSIONS)} files are accepted")
     if len(data) > limit:
-        raise Rejected(413, f"{name}: too large (the limit is {limit // 1024 // 1024} MB)")
+        raise Rejected(413, f"{name}: too large (the limit is {limit_text(limit)})")
     if not data.strip():
         raise Rejected(422, f"{name}: the file is empty")
     if is_binary(data):

@@ -94,8 +94,11 @@ def article_view(article: Article, facts: ArticleFacts, stories: Sequence[Story]
 
 def story_fragment(dossier: Dossier, story_id: str) -> str:
     """The report's views of one story (header, provenance map, claim matrix, conflicts, quotes, timeline,
-    off-topic, summary, articles) as an HTML fragment, escaped by the report's own autoescaping templates."""
-    return render_story_html(dossier, story_id)
+    off-topic, summary, articles) as an HTML fragment, escaped by the report's own autoescaping templates. Each
+    claim links to its own page (/claims/<story>/<claim>)."""
+    from storytrace.web.triage import claim_href
+
+    return render_story_html(dossier, story_id, claim_page=lambda claim_id: claim_href(story_id, claim_id))
 
 
 def verdict_fragments(dossiers: Sequence[Dossier], article_id: str) -> list[tuple[Story, str]]:
