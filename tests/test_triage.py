@@ -337,9 +337,8 @@ def test_the_report_index_links_each_finding_kind_to_its_stories(corpus_dossier)
     assert links == [f"#s-{s.id}-conflicts" for s in conflicted if len(s.articles) > 1 or s.conflicts]
     altered = [s for s in corpus_dossier.stories if any(q.fidelity == "altered" for q in s.quotes)]
     assert index["Altered quotes"].xpath(".//a/@href") == [f"#s-{s.id}-quotes" for s in altered]
-    # folded: every story in a closed <details>; its index row names its counts
-    folds = doc.find_class("story-fold")
-    assert folds and all(f.tag == "details" and f.get("open") is None for f in folds)
+    # three stories read best open; a pile of many is folded (tests/test_rough_edges.py)
+    assert not doc.find_class("story-fold")
 
 
 def test_permalinks_for_every_claim_conflict_quote_and_article(corpus_dossier) -> None:

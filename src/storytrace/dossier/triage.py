@@ -14,7 +14,8 @@ same story. Definitions, one each:
 
 A :class:`TriageFilter` keeps a story when every condition it sets holds. Single-article stories are left out of
 lists by default (``min_articles`` 2): one article has no one to copy from or to contradict, and on a pile of
-unrelated pages they bury the stories that matter. ``min_articles=1`` shows them.
+unrelated pages they bury the stories that matter. ``min_articles=1`` shows them, and so does a search by default
+(it asks for the stories it names).
 """
 
 from __future__ import annotations
@@ -190,7 +191,9 @@ class TriageFilter:
         sev = severity.strip().lower() if severity and severity.strip() else None
         if sev is not None and sev not in SEVERITIES:
             raise UsageError(f"unknown severity {severity!r}: use one of {', '.join(SEVERITIES)}")
-        size = DEFAULT_MIN_ARTICLES if min_articles is None else min_articles
+        # a search asks for the stories it names, whatever their size: only the plain list hides the small ones
+        searching = bool(search and search.strip())
+        size = (1 if searching else DEFAULT_MIN_ARTICLES) if min_articles is None else min_articles
         if size < 1:
             raise UsageError(f"--min-articles wants a number of articles, 1 or more, got {size}")
         start, end = _check_date("--since", since), _check_date("--until", until)

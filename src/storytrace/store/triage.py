@@ -42,7 +42,10 @@ def story_rows(store: Store, search: str | None = None) -> list[StoryCounts]:
 def triage_stories(store: Store, flt: TriageFilter | None = None, sort: str = "size") -> Triaged:
     """The stored stories ``flt`` keeps, sorted; with how many smaller ones it hides (see ``Triaged``)."""
     flt = flt or TriageFilter()
-    return triage(story_rows(store, flt.search), flt, sort)
+    found = triage(story_rows(store, flt.search), flt, sort)
+    if flt.search:  # the total is the store's, not the search's
+        found.total = len(store.list_stories())
+    return found
 
 
 __all__ = ["story_rows", "triage_stories"]

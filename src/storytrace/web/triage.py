@@ -28,7 +28,7 @@ from storytrace.dossier.triage import SEVERITIES, SORTS, StoryCounts, Triaged, T
 from storytrace.errors import UsageError
 from storytrace.records import Dossier, StoryClaim
 from storytrace.store import Store, UnknownId
-from storytrace.store.triage import story_rows
+from storytrace.store.triage import story_rows, triage_stories
 
 SORT_LABELS = {
     "size": "size",
@@ -91,7 +91,7 @@ def query_of(flt: TriageFilter, sort: str, **changes: Any) -> str:
         "outlet": flt.outlet,
         "since": flt.since,
         "until": flt.until,
-        "min_articles": None if flt.min_articles == 2 else flt.min_articles,
+        "min_articles": None if flt.min_articles == (1 if flt.search else 2) else flt.min_articles,
         "only_accused": "1" if flt.accused else None,
     }
     values.update(changes)
@@ -150,13 +150,16 @@ def stories_page(store: Store, params: QueryParams) -> StoriesPage:
     flt, sort = filter_from(params)
     every = story_rows(store, flt.search)
     found = triage(every, flt, sort)
+    if flt.search:  # the total is the store's ("No stories yet" only when it has none), not the search's
+        found.total = len(store.list_stories())
     outlets = sorted({o for c in every for o in c.outlets}, key=str.casefold)
+    q = flt.search
     choices = [
-        ("All stories", TriageFilter(search=flt.search)),
-        ("With accusations", TriageFilter(accused=True, search=flt.search)),
-        ("High-severity conflicts", TriageFilter(severity="high", search=flt.search)),
-        ("Altered quotes", TriageFilter(findings=frozenset({"quote"}), search=flt.search)),
-        ("Added claims", TriageFilter(findings=frozenset({"addition"}), search=flt.search)),
+        ("All stories", TriageFilter.build(search=q)),
+        ("With accusations", TriageFilter.build(accused=True, search=q)),
+        ("High-severity conflicts", TriageFilter.build(severity="high", search=q)),
+        ("Altered quotes", TriageFilter.build(findings=["quote"], search=q)),
+        ("Added claims", TriageFilter.build(findings=["addition"], search=q)),
     ]
     presets = [Preset(label, "/" + query_of(f, sort), f == flt) for label, f in choices]
     rows = [StoryRow(c, f"/stories/{quote(c.id, safe='')}", _findings(c)) for c in found.rows]
@@ -176,7 +179,7 @@ def stories_page(store: Store, params: QueryParams) -> StoriesPage:
 def stories_json(store: Store, params: QueryParams) -> dict[str, Any]:
     """``/stories.json``: what ``storytrace stories --json`` prints."""
     flt, sort = filter_from(params)
-    return triage(story_rows(store, flt.search), flt, sort).to_dict()
+    return triage_stories(store, flt, sort).to_dict()
 
 
 # -- a claim's own page -----------------------------------------------------------------------------------------------
