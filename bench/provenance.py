@@ -13,9 +13,10 @@ LABELLING.md``); METER's verdicts come from the corpus's own derivation classes.
 * ``sources_cited_f1`` — the dossier's ``articles[].sources_cited`` against the hand list per article, F1 over
   (article, source) pairs; names match when one's words hold the other's (aliases in the label's ``also``), the
   kind is scored apart (``kind_accuracy``, ``strict_f1``); optional labels neither count nor cost;
-* ``credited_accuracy`` — ``Reuse.credited`` on the hand-labelled (source, derived) pairs the dossier links; a link
-  drawn the wrong way, or one that leaves ``credited`` None, is wrong; pairs left unlinked are counted, not scored
-  (``linked``, ``pairs``; ``accuracy_when_said`` leaves out the links that say nothing);
+* ``credited_accuracy`` — ``Reuse.credited`` on the hand-labelled (source, derived) pairs the dossier joins by a
+  decided link (credit is a property of an arrow); one drawn the wrong way, or one that leaves ``credited`` None, is
+  wrong; ``coverage`` (``linked`` of ``pairs``) beside it, and the strict figure over all pairs
+  (``accuracy_all_pairs``) and the first measurement's over any link (``accuracy_any_link``) in ``details``;
 * ``verdict_accuracy`` — ``Story.verdicts[].verdict`` against METER's classes (wholly derived: copy or rewrite;
   partially: derivative; non-derived: original) and the hand labels of NeuS/ECB+; a missing verdict is wrong;
 * ``timing_accuracy`` — ``Verdict.timing`` against hand labels (preview / report / follow-up);
@@ -309,7 +310,13 @@ def score_sources(rows: list[dict[str, Any]], run: Run) -> dict[str, Any]:
 
 
 def score_credited(rows: list[dict[str, Any]], run: Run) -> dict[str, Any]:
-    ok = linked = 0
+    """Credit is a property of an arrow: ``Reuse.credited`` says whether the derived end names the source it took
+    from, and only a decided link says it took from it (an undecided link's ``credited`` speaks of the common wire,
+    if any). So the headline is scored over the pairs the dossier joins by a decided link; a decided link drawn the
+    wrong way is wrong. ``coverage`` (decided links / pairs) says how many pairs that is, and the strict figure
+    (``accuracy_all_pairs``: an undecided or missing link is wrong) and the first measurement's (``accuracy_any_link``:
+    over any link, ``None`` wrong) stay beside it."""
+    ok = decided = any_link = ok_any = 0
     outcome: Counter = Counter()
     for row in rows:
         src, der = row["source"], row["derived"]
@@ -319,34 +326,42 @@ def score_credited(rows: list[dict[str, Any]], run: Run) -> dict[str, Any]:
 
         forward = [r for a, b, r in run.links if is_src(a) and b == der]
         backward = [r for a, b, r in run.links if a == der and is_src(b)]
-        # the derived paper as the link's derived end first (decided before undecided), then a link the other way
-        cands = sorted(forward, key=lambda r: (r.direction != "decided", -r.score))
-        cands += [r for r in sorted(backward, key=lambda r: -r.score) if r.direction != "decided"]
-        if cands:
-            got = cands[0].credited
-        elif backward:
+        fwd_decided = sorted((r for r in forward if r.direction == "decided"), key=lambda r: -r.score)
+        back_decided = [r for r in backward if r.direction == "decided"]
+        undecided = sorted((r for r in forward + backward if r.direction != "decided"), key=lambda r: -r.score)
+        if forward or backward:
+            any_link += 1
+            # the first measurement's reading: the forward link (decided first), else an undecided one either way
+            first = (fwd_decided or sorted(forward, key=lambda r: -r.score) or undecided or [None])[0]
+            ok_any += first is not None and first.credited == row["credited"]
+        if fwd_decided:
+            decided += 1
+            got = fwd_decided[0].credited
+            if got is None:
+                outcome["unknown"] += 1
+            elif got == row["credited"]:
+                ok += 1
+                outcome[f"right_{str(row['credited']).lower()}"] += 1
+            else:
+                outcome[f"wrong_{str(row['credited']).lower()}"] += 1
+        elif back_decided:
+            decided += 1
             outcome["reversed"] += 1
-            linked += 1
-            continue
+        elif undecided:
+            outcome["undecided"] += 1
         else:
             outcome["unlinked"] += 1
-            continue
-        linked += 1
-        if got is None:
-            outcome["unknown"] += 1
-        elif got == row["credited"]:
-            ok += 1
-            outcome[f"right_{str(row['credited']).lower()}"] += 1
-        else:
-            outcome[f"wrong_{str(row['credited']).lower()}"] += 1
-    said = linked - outcome["unknown"] - outcome["reversed"]
+    said = decided - outcome["unknown"] - outcome["reversed"]
     return {
-        "accuracy": rnd(ok / linked) if linked else None,
+        "accuracy": rnd(ok / decided) if decided else None,
+        "coverage": rnd(decided / len(rows)) if rows else None,
         "accuracy_all_pairs": rnd(ok / len(rows)) if rows else None,
-        # an undecided link may say nothing (None): right over the pairs where the dossier said true or false
+        "accuracy_any_link": rnd(ok_any / any_link) if any_link else None,
+        # a decided link may still say nothing (None: a source with no known name): right where it said true or false
         "accuracy_when_said": rnd(ok / said) if said else None,
         "pairs": len(rows),
-        "linked": linked,
+        "linked": decided,
+        "any_link": any_link,
         "credited_pairs": sum(1 for r in rows if r["credited"]),
         "outcomes": dict(outcome),
     }

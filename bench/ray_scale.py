@@ -25,6 +25,7 @@ import json
 import os
 import pickle
 import resource
+import signal
 import subprocess
 import sys
 import threading
@@ -146,10 +147,13 @@ def originals() -> list[tuple[Any, Any, Any]]:
             return pickle.load(fh)
     from storydata import corpus
 
-    out = []
+    out, seen = [], set()
     for name in ("meter", "ecb"):
         c = corpus(name)
-        out += [(a, c.facts.get(a.id), c.vectors.get(a.id)) for a in c.articles]
+        for a in c.articles:
+            if a.id not in seen:  # a few texts are in the corpus twice: one record each
+                seen.add(a.id)
+                out.append((a, c.facts.get(a.id), c.vectors.get(a.id)))
     WORK.mkdir(parents=True, exist_ok=True)
     with ORIGINALS.open("wb") as fh:
         pickle.dump(out, fh)
@@ -189,19 +193,16 @@ class SyntheticParts:
         in_worker()
         self.base = originals()
 
-    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def records(self, rows: Any) -> tuple[list[Any], dict[str, Any], dict[str, np.ndarray]]:
+        """The articles, facts and vectors of ``rows``: copy ``c`` has every word suffixed ``q<c>`` (names too) and
+        its vectors turned by rotation ``c``, as bench/speed.py makes its pile."""
         from speed import rotation, suffix
-        from storytrace.batch.rows import dumps, objects
-        from storytrace.options import StoryOptions
         from storytrace.records import ArticleFacts
-        from storytrace.stories import neardup_params
-        from storytrace.stories.features import feature_parts
-        from storytrace.stories.neardup import shingle_hashes, signatures_from_shingles
 
         n0 = len(self.base)
         arts, facts, vecs = [], {}, {}
         turned: dict[int, np.ndarray] = {}
-        for row in batch["id"]:
+        for row in rows:
             c, k = divmod(int(row), n0)
             a, f, v = self.base[k]
             aid = f"{a.id}-c{c}"
@@ -212,6 +213,16 @@ class SyntheticParts:
                 if c not in turned:
                     turned[c] = rotation(v.shape[1], c)
                 vecs[aid] = v @ turned[c]
+        return arts, facts, vecs
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        from storytrace.batch.rows import dumps, objects
+        from storytrace.options import StoryOptions
+        from storytrace.stories import neardup_params
+        from storytrace.stories.features import feature_parts
+        from storytrace.stories.neardup import shingle_hashes, signatures_from_shingles
+
+        arts, facts, vecs = self.records(batch["id"])
         so = StoryOptions()
         p = neardup_params(so)
         texts = [(a.title or "") + "\n" + a.text for a in arts]
@@ -265,7 +276,19 @@ def one_pipeline(n: int, num_cpus: int | None) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def one_grouping(n: int, num_cpus: int | None) -> dict[str, Any]:
+def same_as_in_process(n: int, grouping: Any) -> bool:
+    """Whether ``group_stories`` in this process puts the same N records into the same stories."""
+    from storytrace.stories import group_stories
+
+    arts, facts, vecs = SyntheticParts().records(range(n))
+    expected = {frozenset(g.articles) for g in group_stories(arts, facts, vecs)}
+    got: dict[int, set[str]] = {}
+    for r, key in enumerate(grouping.story_of_row):
+        got.setdefault(int(key), set()).add(str(grouping.ids[r]))
+    return expected == {frozenset(g) for g in got.values()}
+
+
+def one_grouping(n: int, num_cpus: int | None, check: bool = False) -> dict[str, Any]:
     from storytrace.batch.grouping import group
     from storytrace.batch.settings import RaySettings
     from storytrace.options import Options
@@ -277,8 +300,13 @@ def one_grouping(n: int, num_cpus: int | None) -> dict[str, Any]:
         t = time.perf_counter()
         cpus = int(ray.cluster_resources().get("CPU", 1))
         records = (
+            # the row numbers first: a pool of actors on every CPU would leave none for a lazy read task
             ray.data.range(n, override_num_blocks=max(1, n // 5000))
-            .map_batches(SyntheticParts, batch_size=2000, batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=cpus))
+            .materialize()
+            .map_batches(
+                SyntheticParts, batch_size=2000, batch_format="numpy",
+                compute=ray.data.ActorPoolStrategy(min_size=1, max_size=cpus),
+            )
             .materialize()
         )  # fmt: skip
         t_generate = time.perf_counter() - t
@@ -291,19 +319,22 @@ def one_grouping(n: int, num_cpus: int | None) -> dict[str, Any]:
         grouping = group(ray, records, Options(), RaySettings(num_cpus=num_cpus), step)
         wall = time.perf_counter() - t
         sampler.stage = "end"
+    peak = driver_peak_mb()  # before the check, which builds the whole pile in this process
+    same = same_as_in_process(n, grouping) if check else None
     names = [*steps, "end"]
     marks = [*steps.values(), t + wall]
     return {
-        "records": n, "stories": len(grouping.sizes), "seconds": round(wall, 1),
-        "generate_seconds": round(t_generate, 1), "driver_peak_mb": driver_peak_mb(), "peaks": sampler.peaks,
+        "records": n, "stories": len(grouping.sizes), "same_as_group_stories": same, "seconds": round(wall, 1),
+        "generate_seconds": round(t_generate, 1), "driver_peak_mb": peak, "peaks": sampler.peaks,
         "overall": sampler.overall(),
         "step_seconds": {names[k]: round(marks[k + 1] - marks[k], 1) for k in range(len(steps))},
         "cpus": num_cpus or os.cpu_count(), "load_average": os.getloadavg(),
     }  # fmt: skip
 
 
-def in_fresh_process(flag: str, n: int, num_cpus: int | None) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, flag, str(n)] + (["--cpus", str(num_cpus)] if num_cpus else [])
+def in_fresh_process(flag: str, n: int, num_cpus: int | None, check_upto: int = 0) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, flag, str(n), "--check-upto", str(check_upto)]
+    cmd += ["--cpus", str(num_cpus)] if num_cpus else []
     done = subprocess.run(cmd, check=False, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"{' '.join(cmd[1:])} failed ({done.returncode}):\n{done.stderr[-4000:]}")
@@ -343,12 +374,15 @@ def main() -> None:
     ap.add_argument("--cpus", type=int, default=None)
     ap.add_argument("--one-pipeline", type=int)
     ap.add_argument("--one-grouping", type=int)
+    ap.add_argument("--check-upto", type=int, default=25_000, help="compare with group_stories up to this many records")
     args = ap.parse_args()
+    # a run stopped from outside (timeout, kill) still shuts its Ray session down on the way out
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.one_pipeline:
         print(json.dumps(one_pipeline(args.one_pipeline, args.cpus)))
         return
     if args.one_grouping:
-        print(json.dumps(one_grouping(args.one_grouping, args.cpus)))
+        print(json.dumps(one_grouping(args.one_grouping, args.cpus, args.one_grouping <= args.check_upto)))
         return
     originals()
     pipeline, grouping = [], []
@@ -360,7 +394,7 @@ def main() -> None:
         )
         pipeline.append(r)
     for n in args.grouping:
-        r = in_fresh_process("--one-grouping", n, args.cpus)
+        r = in_fresh_process("--one-grouping", n, args.cpus, args.check_upto)
         print(f"grouping {n:,}: {r['seconds']} s ({r['step_seconds']}), driver peak {r['driver_peak_mb']} MB")
         grouping.append(r)
     print(json.dumps(merge_results(pipeline, grouping), indent=2))

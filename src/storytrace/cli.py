@@ -221,6 +221,9 @@ def ingest(
     ] = [],  # noqa: B006
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Skip inputs larger than this.")] = 20 * 1024 * 1024,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary or progress.")] = False,
+    regroup: Annotated[
+        bool, typer.Option("--regroup", help="Regroup every stored article, not only attach the new ones.")
+    ] = False,
 ) -> None:
     """Add articles to the database and update its stories (exit 0: all read; 1: some skipped; 2: error)."""
     from storytrace.store import open_store
@@ -228,7 +231,7 @@ def ingest(
     try:
         options = build_options(max_bytes, field, progress=not quiet)
         with open_store(db) as store, progress_for(err, enabled=not quiet) as progress:
-            report = store.ingest(paths, options, progress)
+            report = store.ingest(paths, options, progress, regroup=regroup)
             n_stories = len(store.list_stories())
     except StorytraceError as exc:
         fail(str(exc))

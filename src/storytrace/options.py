@@ -122,6 +122,11 @@ class StoryOptions:
     tie_passages: int = 3
     # merges and splits an editor made (storytrace review), applied after the grouping; none by default
     edits: tuple[StoryEdit, ...] = ()
+    # a store attaches a new article only to stories with an article within this many days of it (published, else
+    # stored): news stories run days to a few weeks, and without a window an old story is reopened by every later
+    # article that names the same country or minister. 28: four weeks, the span of a long-running story (a trial,
+    # a campaign) in the newsroom's sense; no shared corpus dates its stories apart finely enough to tune it
+    horizon_days: int = 28
 
 
 @dataclass(frozen=True)
@@ -199,6 +204,11 @@ class VerdictOptions:
     # percentile of full-text news on the dev piles (ECB+ 0.31, METER papers 0.32, PA copy 0.21; NeuS's truncated
     # leads reach 0.47), so it is said of about one article in 25 (bench/verdict_calibration.py, docs/verdicts.md)
     padding_notable: float = 0.35
+    # the graded padding of one sentence (verdicts.padding.sentence_padding): a checkable sentence scores at most
+    # this, any other at least 1 minus it, so the article's padding stays within this of the yes/no share it was
+    # calibrated on (padding_notable, commentary_padding) while the grades order sentences inside each side. 0.25:
+    # the largest step of 0.05 that moved no commentary verdict and no padding mention on the dev piles
+    padding_checkable_max: float = 0.25
     # commentary (an original that is mostly opinion) needs all three shares of its text: padding, opinion
     # sentences (should/must/I think, lead-ins) and sentences where the writer says "I". Opinion alone fires on news
     # ("who should get the boosters"), first person alone on reviews; together, on the dev piles (768 articles),

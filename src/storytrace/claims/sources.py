@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Literal
 from storytrace.claims.entities import ORG_ANTECEDENT_CHARS, PERSON_ROLES, ArticleEntities
 from storytrace.claims.quotes import SPEECH_VERBS, FoundQuote
 from storytrace.ingest.clean import wire_name
-from storytrace.nlp import sentence_index
+from storytrace.nlp import load_nlp, sentence_index
 from storytrace.records import Article, ArticleFacts, SourceCited, Span
 
 if TYPE_CHECKING:
@@ -644,6 +644,31 @@ def _tags(article: Article) -> list[SourceCited]:
     return out
 
 
+# words in quote marks in a headline: the speaker's, not the article's ("'Told the BBC' row goes on")
+_TITLE_QUOTED = re.compile(r"[\"“‘][^\"”’]*[\"”’]")
+
+
+def _title_sources(article: Article, ents: ArticleEntities) -> list[SourceCited]:
+    """The sources a headline or a standfirst cites ("Rep confirms rehab to People", "..., according to police"),
+    found by the same rules as the text's. Some piles put the lead sentence there; an editor reads it as part of
+    the article. Their ``sentence`` is ``[]``: the words are in ``Article.title``, not in the text."""
+    title = " ".join((article.title or "").split())
+    if not title:
+        return []
+
+    doc = load_nlp()(title)  # the pipeline the claims stage parses with (cached)
+    quoted = [m.span() for m in _TITLE_QUOTED.finditer(title)]
+    # the article's names (its spelled-out acronyms) but not its token positions, which are the text's
+    title_ents = ArticleEntities(entities=ents.entities, people=ents.people)
+    finder = _Finder(article, doc, title_ents, [])
+    finder.quoted = quoted
+    out = []
+    for f, _cue in finder.cited():
+        lo, hi = f.tokens
+        out.append(SourceCited(f.name, f.kind, doc[lo : hi + 1].text, []))
+    return out
+
+
 def sources_cited(article: Article, doc: Doc, ents: ArticleEntities, found: Sequence[FoundQuote]) -> list[SourceCited]:
     """The sources ``article`` cites, one per (name, sentence): its tags first, then the text in order."""
     out = _tags(article)
@@ -657,6 +682,7 @@ def sources_cited(article: Article, doc: Doc, ents: ArticleEntities, found: Sequ
         lo, hi = f.tokens
         text = doc[lo : hi + 1].text
         out.append(SourceCited(f.name, f.kind, text, max(0, sentence_index(sentences, cue.idx))))
+    out.extend(_title_sources(article, ents))
     seen: set[tuple[str, str]] = set()
     kept: list[SourceCited] = []
     for s in out:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from storytrace.claims.clauses import compared_texts
 from storytrace.crosscheck.align import align, claim_items
 from storytrace.crosscheck.conflicts import order_conflicts, pair_conflicts, role_conflicts
 from storytrace.crosscheck.context import StoryContext, first_sentence
@@ -37,6 +38,16 @@ def _link_story_entities(facts_list: list[ArticleFacts]) -> None:
     link_entities(facts_list)
 
 
+def _compared_vectors(
+    story: StoryGroup, articles: Mapping[str, Article], facts: Mapping[str, ArticleFacts]
+) -> dict[str, np.ndarray]:
+    if len(story.articles) < 2:
+        return {}  # in a story of one article nothing is compared with another's
+    from storytrace.embed import embed_texts
+
+    return embed_texts([t for a in story.articles if a in articles for t in compared_texts(articles[a], facts.get(a))])
+
+
 def crosscheck(
     story: StoryGroup,
     articles: Mapping[str, Article],
@@ -45,11 +56,17 @@ def crosscheck(
     reuse: Sequence[Reuse],
     groups: Sequence[Sequence[str]],
     options: CrosscheckOptions | None = None,
+    texts: Mapping[str, np.ndarray] | None = None,
 ) -> StoryFindings:
+    """The story's findings. ``vectors``: each article's sentence vectors; ``texts``: the vectors of the other texts
+    compared by meaning (``claims.clauses.compared_texts``), which the pipeline embeds once, upstream, with the
+    sentences. A caller without them (a bench, a test, the Ray batch) gets them embedded here, the same."""
+    if texts is None:
+        texts = _compared_vectors(story, articles, facts)
     _link_story_entities([facts[a] for a in story.articles if a in facts])
     ctx = StoryContext.build(story.articles, articles, facts, vectors, reuse, groups)
     off_topic = find_off_topic(ctx, options)
-    items = claim_items(ctx)
+    items = claim_items(ctx, texts)
     clusters = align(items)
     claims, claim_members, n_cluster = build_claims(ctx, items, clusters)
 
@@ -80,7 +97,7 @@ def crosscheck(
     items_by_claim = {it.claim.id: it for it in items}
     conflicts += order_conflicts(ctx, cluster_of_claim, items_by_claim, story_claim_of)
     if not any(x.kind == "order" for x in conflicts):
-        conflicts += sentence_order_conflicts(ctx)
+        conflicts += sentence_order_conflicts(ctx, texts)
     quotes = quote_fidelity(ctx, options)
     conflicts += quote_conflicts(ctx, quotes, claim_of_sentence)
     for n, conflict in enumerate(conflicts):

@@ -9,11 +9,12 @@ stops chains of loosely related sentences from merging into one blob).
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from storytrace.claims.clauses import claim_parts
 from storytrace.crosscheck.context import StoryContext, _unit, first_sentence
 from storytrace.crosscheck.text import (
     content_stems,
@@ -53,84 +54,60 @@ class ClaimItem:
     dates: list[DateMention] = field(default_factory=list)
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
-    """Character spans of the statements one sentence joins (one span when it makes one statement)."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for m in _CLAUSE_SPLIT.finditer(text):
-        spans.append((pos, m.start()))
-        pos = m.end()
-    spans.append((pos, len(text)))
-    if len(spans) < 2 or any(len(text[a:b].split()) < 5 for a, b in spans):
-        return [(0, len(text))]
-    return spans
-
-
-def claim_items(ctx: StoryContext) -> list[ClaimItem]:
+def claim_items(ctx: StoryContext, texts: Mapping[str, np.ndarray]) -> list[ClaimItem]:
     """One item per claim, or one per clause when a sentence joins two statements ("17 ships waited off the port
     after a fire on Tuesday destroyed a warehouse"): each clause aligns on its own, shows the whole sentence, and
-    carries only the figures and dates written inside it."""
+    carries only the figures and dates written inside it. ``texts``: the vectors of the claims' parts
+    (``claims.clauses.compared_texts``), computed upstream; in a story of one article none is read, since an item's
+    vector is only ever compared with other articles' claims."""
     items: list[ClaimItem] = []
-    to_embed: list[tuple[int, str]] = []
+    compared = len(ctx.article_ids) > 1
     for pos, a in enumerate(ctx.article_ids):
         facts = ctx.facts.get(a)
         if facts is None:
             continue
-        text_all = ctx.articles[a].text
+        article = ctx.articles[a]
+        text_all = article.text
         for c in facts.claims:
             s0 = first_sentence(c.sentence)
             refs = c.sentence if isinstance(c.sentence, list) else [c.sentence]
             if all((a, r) in ctx.off_topic for r in refs):
                 continue  # off-topic material is not a claim of the story
-            sent_text = " ".join(ctx.sentence(a, r) for r in refs if 0 <= r < len(ctx.articles[a].sentences))
             ents = {e.lower() for e in c.entities}
             if c.attributed_to:
                 ents.add("said:" + c.attributed_to.lower())
             base = text_all.find(c.text) if c.text else -1
-            spans = _clauses(c.text)
-            for cs, ce in spans:
-                clause = c.text[cs:ce]
-                whole = len(spans) == 1
+            parts = claim_parts(article, c)
+            for part in parts:
+                cs, ce, clause = part.start, part.end, part.text
+                whole = len(parts) == 1
 
                 def inside(
                     start: int, end: int, cs: int = cs, ce: int = ce, whole: bool = whole, base: int = base
                 ) -> bool:
                     return whole or base < 0 or (base + cs <= start and end <= base + ce)
 
-                item = ClaimItem(
-                    claim=c,
-                    article=a,
-                    sentence=c.sentence,
-                    text=c.text,
-                    vector=ctx.sentence_vector(a, c.sentence),
-                    stems=content_stems(clause),
-                    entities=ents,
-                    negated=(bool(c.negated) and whole) or is_negated_text(clause),
-                    future=(c.modality == "planned" and whole) or is_future_text(clause),
-                    order=(pos, s0),
-                    numbers=[n for n in c.numbers if inside(n.start, n.end)],
-                    dates=[d for d in c.dates if inside(d.start, d.end)],
+                vector = ctx.sentence_vector(a, c.sentence)
+                if part.own_vector and compared:  # the clause's (or the claim's) own words
+                    v = texts[clause]
+                    vector = _unit(0.7 * v + 0.3 * vector) if np.any(vector) else v
+                items.append(
+                    ClaimItem(
+                        claim=c,
+                        article=a,
+                        sentence=c.sentence,
+                        text=c.text,
+                        vector=vector,
+                        stems=content_stems(clause),
+                        entities=ents,
+                        negated=(bool(c.negated) and whole) or is_negated_text(clause),
+                        future=(c.modality == "planned" and whole) or is_future_text(clause),
+                        order=(pos, s0),
+                        numbers=[n for n in c.numbers if inside(n.start, n.end)],
+                        dates=[d for d in c.dates if inside(d.start, d.end)],
+                    )
                 )
-                if not whole or (c.text.strip() and " ".join(c.text.split()) != " ".join(sent_text.split())):
-                    to_embed.append((len(items), clause))  # the clause's (or the claim's) own words
-                items.append(item)
-    # an item's vector is only ever compared with other articles' claims: a story of one article needs none
-    if to_embed and len(ctx.article_ids) > 1:
-        from storytrace.embed import embed
-
-        vecs = embed([t for _, t in to_embed])
-        for (i, _), v in zip(to_embed, vecs, strict=True):
-            items[i].vector = _unit(0.7 * v + 0.3 * items[i].vector) if np.any(items[i].vector) else v
     return items
-
-
-# where one sentence joins two statements: "..., two days after a fire destroyed ...", "..., forcing ..."
-# a bare "after"/"before" joins two events ("17 ships waited after a fire destroyed a warehouse"), except in a time
-# expression ("just after 9 p.m.", "shortly before midnight"), which dates one event
-_CLAUSE_SPLIT = re.compile(
-    r",\s+(?:\w+\s+){0,3}?(?:after|before|when|while|as|because|forcing|which|and)\s+"
-    r"|(?<!just)(?<!shortly)(?<!soon)(?<!right)(?<!long)\s+(?:after|before)\s+(?!\d|midnight|noon|dawn|dusk|daybreak)"
-)
 
 
 def same_count(a: ClaimItem, b: ClaimItem) -> bool:

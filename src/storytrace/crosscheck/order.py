@@ -1,94 +1,39 @@
 """Order of events stated inside one sentence ("X, and an hour later Y", "X first, after which Y", "Y after X").
 
 The claims stage records order between claims (``EventOrder``); a sentence that carries both events is one claim, so
-its order is read here from the sentence itself. Two articles conflict when the first event of one matches the
-second event of the other and vice versa (by embedding), and not the other way round.
+its order is read from the sentence itself (``claims.clauses.stated_orders``). Two articles conflict when the first
+event of one matches the second event of the other and vice versa (by embedding), and not the other way round.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections.abc import Mapping
 
+import numpy as np
+
+from storytrace.claims.clauses import StatedOrder
+from storytrace.claims.clauses import stated_orders as stated_orders_of
 from storytrace.crosscheck.context import StoryContext
 from storytrace.crosscheck.text import short
 from storytrace.records import Conflict, ConflictSide
 
-# (pattern, True when group 1 happened first)
-_CUES = [
-    (
-        re.compile(
-            r"^(.{15,}?),?\s+(?:and\s+)?(?:about |roughly |some )?(?:an? |\w+ )?(?:hours?|minutes?|days?)?\s*later,?\s+(.{15,})$",
-            re.I,
-        ),
-        True,
-    ),
-    (re.compile(r"^(.{15,}?)\s+first,?\s+after which\s+(.{15,})$", re.I), True),
-    (re.compile(r"^(.{15,}?),?\s+(?:and\s+)?then\s+(.{15,})$", re.I), True),
-    (re.compile(r"^(.{15,}?)\s+before\s+(.{15,})$", re.I), True),
-    (re.compile(r"^(.{15,}?)\s+after\s+(.{15,})$", re.I), False),
-]
 MATCH_COS = 0.6
-# "after one season as coach", "before three years of talks": a span of time, not a second event
-_DURATION = re.compile(
-    r"^(?:nearly |almost |about |more than |just |only )?(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"\d+|several|many|a few|years|months|weeks|days|hours|decades)\s+(?:\w+\s+)?"
-    r"(?:seasons?|years?|months?|weeks?|days?|hours?|minutes?|decades?|terms?|games?|matches?)\b",
-    re.IGNORECASE,
-)
-
-
-# a part that opens with a time preposition continues a time phrase rather than stating a second event ("carrying
-# the ceremony shortly after 9/11 and then after Hurricane Katrina": both times are after something)
-_TIME_PREPOSITION = re.compile(r"^(?:after|before|since|until|till|following|during|in|on|at|by)\b", re.IGNORECASE)
-
-
-def _is_event(part: str) -> bool:
-    return not _TIME_PREPOSITION.match(part.strip())
-
-
-def _inside_aside(before: str) -> bool:
-    """Whether the cue sits inside a parenthesis or between dashes ("a week into the trial - more than two years
-    after the murder - that a witness came forward"): the aside dates something, it orders nothing."""
-    dashes = len(re.findall(r"\s[-–—]\s", before))
-    return dashes % 2 == 1 or before.count("(") > before.count(")")
-
-
-@dataclass
-class StatedOrder:
-    article: str
-    sentence: int
-    text: str
-    first: str
-    second: str
 
 
 def stated_orders(ctx: StoryContext) -> list[StatedOrder]:
-    out = []
-    for a in ctx.article_ids:
-        art = ctx.articles[a]
-        for i in range(len(art.sentences)):
-            if (a, i) in ctx.off_topic:
-                continue
-            text = art.sentence_text(i).strip().rstrip(".")
-            for pat, first_is_1 in _CUES:
-                m = pat.match(text)
-                if m:
-                    x, y = m.group(1), m.group(2)
-                    if _DURATION.match(y.strip()) or not _is_event(y) or _inside_aside(x):
-                        continue
-                    out.append(StatedOrder(a, i, art.sentence_text(i), x if first_is_1 else y, y if first_is_1 else x))
-                    break
-    return out
+    """The orders the story's articles state (``claims.clauses.stated_orders``), off-topic sentences left out."""
+    return [
+        o for a in ctx.article_ids for o in stated_orders_of(ctx.articles[a]) if (a, o.sentence) not in ctx.off_topic
+    ]
 
 
-def sentence_order_conflicts(ctx: StoryContext) -> list[Conflict]:
+def sentence_order_conflicts(ctx: StoryContext, texts: Mapping[str, np.ndarray]) -> list[Conflict]:
+    """``texts``: the vectors of both events of every stated order (``claims.clauses.compared_texts``), computed
+    upstream."""
     orders = stated_orders(ctx)
     if len({o.article for o in orders}) < 2:
-        return []  # an order conflict needs two articles that each state one: nothing to embed otherwise
-    from storytrace.embed import embed
-
-    vecs = embed([t for o in orders for t in (o.first, o.second)])
+        return []  # an order conflict needs two articles that each state one
+    vecs = np.stack([texts[t] for o in orders for t in (o.first, o.second)])
     out: list[Conflict] = []
     # originals first, so that a copy repeating its source's order adds no second accusation
     idx = sorted(range(len(orders)), key=lambda k: (ctx.is_derived(orders[k].article), k))

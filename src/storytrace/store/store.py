@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 from sqlalchemy import Engine, Table, delete, func, insert, or_, select, text, update
@@ -41,6 +41,9 @@ from storytrace.records import Article, ArticleFacts, Decision, Dossier, Skipped
 from storytrace.store import decisions as review
 from storytrace.store import flat
 from storytrace.store import tables as t
+
+if TYPE_CHECKING:
+    from storytrace.stories.grow import IndexEntry
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as in the pipeline
 Sort = Literal["size", "recent", "contested"]
@@ -115,6 +118,11 @@ class IngestReport:
     stories_removed: list[str] = field(default_factory=list)  # merged into another story
 
 
+def analysis_fingerprint(options: Options) -> str:
+    """What the stored analysis was made with: when it differs from the stored one, every story is analysed again."""
+    return _dumps({"version": __version__, "settings": options.settings()})
+
+
 def count_contested(story: Story) -> int:
     """The story's conflicts, the number its page's header gives ("5 conflicts"); the story list and the
     ``n_contested`` column say the same (one definition: :mod:`storytrace.dossier.triage`)."""
@@ -176,9 +184,12 @@ class Store:
         inputs: Sequence[str | Path | Article],
         options: Options | None = None,
         progress: Progress = _noop,
+        regroup: bool = False,
     ) -> IngestReport:
         """Read ``inputs`` (paths as ``storytrace analyze`` takes them, or ready ``Article`` records), store the new
-        articles one transaction each, then bring the stories up to date in one more transaction."""
+        articles one transaction each, then bring the stories up to date in one more transaction: the new articles
+        attached through the story index (:mod:`storytrace.store.index`), or, with ``regroup``, every stored
+        article regrouped."""
         from storytrace.ingest import read_inputs
 
         options = options or Options()
@@ -189,7 +200,7 @@ class Store:
             report = self.add_articles([*given, *read], options, progress)
             report.skipped = [*skipped, *report.skipped]
             self._left_out = []
-            report.stories_changed, report.stories_removed = self.update_stories(options, progress)
+            report.stories_changed, report.stories_removed = self.update_stories(options, progress, regroup=regroup)
             report.skipped += self._left_out
         return report
 
@@ -239,7 +250,7 @@ class Store:
             vectors = each_isolated(batch, embed_articles, EMBEDDER_FAILED, report.skipped)
             batch = [a for a in batch if a.id in vectors]
             for a in batch:
-                if self._write_article(a, facts.get(a.id) or ArticleFacts(article=a.id), vectors[a.id]):
+                if self._write_article(a, facts.get(a.id) or ArticleFacts(article=a.id), vectors[a.id], options):
                     report.added.append(a.id)
                 elif self._merge_origins(a.id, a.origins or [a.origin]):  # another process stored it meanwhile
                     report.merged.append(a.id)
@@ -248,11 +259,18 @@ class Store:
             progress("parse", min(b + PARSE_BATCH, len(fresh)), len(fresh))
         return report
 
-    def _write_article(self, article: Article, facts: ArticleFacts, vectors: np.ndarray) -> bool:
-        """Store one article with its facts and vectors in one transaction. False when another process stored the
-        same article first (the insert yields to it, so two ingests of one file never duplicate or fail)."""
+    def _write_article(
+        self, article: Article, facts: ArticleFacts, vectors: np.ndarray, options: Options | None = None
+    ) -> bool:
+        """Store one article with its facts, vectors and story-index entries in one transaction. False when another
+        process stored the same article first (the insert yields to it, so two ingests of one file never duplicate
+        or fail)."""
+        from storytrace.store import index
+
         vec = np.ascontiguousarray(vectors, dtype="<f4")
         dim = int(vec.shape[1]) if vec.ndim == 2 and vec.shape[1] else 384
+        story_options = (options or Options()).stories
+        (entry,) = index.entries_of([article], {article.id: facts}, {article.id: vectors}, story_options)
 
         def work(conn: Connection) -> bool:
             row = (
@@ -272,6 +290,7 @@ class Store:
             conn.execute(insert(t.article_facts).values(article_id=article.id, data=_dumps(facts.to_dict())))
             conn.execute(insert(t.article_vectors).values(article_id=article.id, dim=dim, data=vec.tobytes()))
             flat.insert_source_rows(conn, article.id, flat.cited_sources(article, facts))
+            index.write_entries(conn, [entry], {article.id: index.article_day(article)}, pending=True)
             return True
 
         return self._write(work)
@@ -293,9 +312,15 @@ class Store:
 
         return self._write(work)
 
-    def update_stories(self, options: Options | None = None, progress: Progress = _noop) -> tuple[list[str], list[str]]:
+    def update_stories(
+        self, options: Options | None = None, progress: Progress = _noop, regroup: bool = True
+    ) -> tuple[list[str], list[str]]:
         """Regroup every stored article into stories; analyse again only the stories whose membership changed (all
         of them when the analysis settings or storytrace version changed). Returns (changed ids, removed ids).
+
+        With ``regroup=False`` only the articles not yet in a story are grouped, with the stored stories the story
+        index finds for them (:meth:`_grow_snapshot`); stored stories stay whole. That falls back to the full
+        regroup when the settings changed or the index is incomplete (and the full regroup rebuilds it).
 
         Other processes may ingest at the same time. The analysis runs on a snapshot, outside any lock, and is
         committed only if no article was added and no story written since that snapshot (the story generation in
@@ -303,9 +328,12 @@ class Store:
         newer state, where the winner's stories already count as unchanged. So the last writer always commits
         stories over every article committed before it, and no two writers interleave their story rows."""
         options = options or Options()
-        fingerprint = _dumps({"version": __version__, "settings": options.settings()})
+        fingerprint = analysis_fingerprint(options)
         for _attempt in range(STORY_ATTEMPTS):
-            snap = self._snapshot()
+            snap = None if regroup else self._grow_snapshot(fingerprint, options)
+            if snap is None:
+                snap = self._snapshot()
+                self._rebuild_index(snap, options)
             fresh, removed = self._analyse(snap, fingerprint, options, progress)
 
             def work(
@@ -330,8 +358,10 @@ class Store:
         options = review.with_decisions(options, snap.decisions)
         declarations = options.reuse.declarations
         articles, previous = snap.articles, snap.previous
-        groups = group_stories(articles, snap.facts, snap.vectors, options.stories) if articles else []
-        groups = stable_ids(groups, [StoryGroup(id=k, headline="", articles=v) for k, v in previous.items()])
+        before = [StoryGroup(id=k, headline="", articles=v) for k, v in previous.items()]
+        kept = before if snap.n_articles is not None else []  # attaching: stored stories stay whole
+        groups = group_stories(articles, snap.facts, snap.vectors, options.stories, existing=kept) if articles else []
+        groups = stable_ids(groups, before)
         by_id = {a.id: a for a in articles}
         fresh: list[Story] = []
         for n, g in enumerate(groups):
@@ -358,10 +388,13 @@ class Store:
     ) -> bool:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_STORIES_LOCK})
-        if _generation(conn) != snap.generation or _n_articles(conn) != len(snap.articles):
+        n_articles = len(snap.articles) if snap.n_articles is None else snap.n_articles
+        if _generation(conn) != snap.generation or _n_articles(conn) != n_articles:
             return False  # another writer got here first: analyse again from what it wrote
         by_id = {a.id: a for a in snap.articles}
         previous = snap.previous
+        from storytrace.store import index
+
         declarations = review.with_decisions(options, snap.decisions).reuse.declarations  # as _analyse read them
         now = _now()
         gone = removed + [s.id for s in fresh if s.id in previous]
@@ -387,6 +420,7 @@ class Store:
             )
             conn.execute(insert(t.story_articles), flat.membership_rows(s))
             flat.insert_story_rows(conn, s)
+        index.clear_pending(conn, sorted({a for s in fresh for a in s.articles}))
         _set_meta(conn, "analysis", fingerprint)
         _set_meta(conn, "settings", _dumps(options.settings()))
         _set_meta(conn, "stories_generation", str(snap.generation + 1))
@@ -406,6 +440,98 @@ class Store:
                     raise StoreError(f"database error ({self.url}): {_short(exc)}") from exc
             time.sleep(delay * (0.5 + random.random()))  # jitter: writers that collided do not retry in step
             delay = min(delay * 2, RETRY_MAX_DELAY)
+
+    def _grow_snapshot(self, fingerprint: str, options: Options) -> _Snapshot | None:
+        """What attaching the articles not yet in a story reads, in one read transaction: those articles, the stored
+        stories the story index finds for them (and those an editor's merge or split ties to these), their members'
+        facts and vectors. None when a full regroup is due instead (other settings, an incomplete index)."""
+        delay = RETRY_FIRST_DELAY
+        deadline = time.monotonic() + RETRY_SECONDS
+        while True:
+            try:
+                with self.engine.connect() as conn, conn.begin():
+                    return _read_grow(conn, fingerprint, options)
+            except SQLAlchemyError as exc:
+                if not transient(exc) or time.monotonic() > deadline:
+                    raise StoreError(f"database error ({self.url}): {_short(exc)}") from exc
+            time.sleep(delay * (0.5 + random.random()))  # jitter: writers that collided do not retry in step
+            delay = min(delay * 2, RETRY_MAX_DELAY)
+
+    def _rebuild_index(self, snap: _Snapshot, options: Options) -> None:
+        """Before a full regroup: rebuild the story index when it was made with other settings or misses articles
+        (a store from before it), a transaction per chunk of articles, marked complete at the end."""
+        from storytrace.store import index
+
+        with self._read() as conn:
+            if index.complete(conn, options.stories, _n_articles(conn)):
+                return
+        storied = {a for members in snap.previous.values() for a in members}
+        arts = snap.articles
+        for s in range(0, len(arts), index.CHUNK):
+            part = arts[s : s + index.CHUNK]
+
+            def work(conn: Connection, part: list[Article] = part) -> None:
+                index.rebuild(conn, part, snap.facts, snap.vectors, options.stories, storied)
+
+            self._write(work)
+        self._write(lambda conn: index.mark_built(conn, options.stories))
+
+    def add_parsed(
+        self,
+        articles: Sequence[Article],
+        facts: dict[str, ArticleFacts],
+        vectors: dict[str, np.ndarray],
+        options: Options | None = None,
+        batch: int = 500,
+    ) -> IngestReport:
+        """Store articles whose facts and vectors are already computed (a migration, a bench's synthetic store),
+        ``batch`` articles per transaction, each whole (row, facts, vectors, sources, index entries); articles
+        already stored are left alone. Does not touch stories: ``update_stories`` next."""
+        from storytrace.store import index
+
+        story_options = (options or Options()).stories
+        report = IngestReport()
+        for s in range(0, len(articles), batch):
+            part = list({a.id: a for a in articles[s : s + batch]}.values())
+            entries = {e.article: e for e in index.entries_of(part, facts, vectors, story_options)}
+
+            def work(
+                conn: Connection, part: list[Article] = part, entries: dict[str, IndexEntry] = entries
+            ) -> list[str]:
+                have = set()
+                ids = [a.id for a in part]
+                for r in conn.execute(select(t.articles.c.id).where(t.articles.c.id.in_(ids))):
+                    have.add(r.id)
+                new = [a for a in part if a.id not in have]
+                if not new:
+                    return []
+                now = _now()
+                conn.execute(insert(t.articles), [
+                    {"id": a.id, "data": _dumps(a.to_dict()), "published": a.published, "outlet": a.outlet,
+                     "title": a.title, "added_at": now}
+                    for a in new
+                ])  # fmt: skip
+                conn.execute(insert(t.article_facts), [
+                    {"article_id": a.id, "data": _dumps((facts.get(a.id) or ArticleFacts(article=a.id)).to_dict())}
+                    for a in new
+                ])  # fmt: skip
+                rows = []
+                for a in new:
+                    vec = np.ascontiguousarray(vectors[a.id], dtype="<f4")
+                    dim = int(vec.shape[1]) if vec.ndim == 2 and vec.shape[1] else 384
+                    rows.append({"article_id": a.id, "dim": dim, "data": vec.tobytes()})
+                conn.execute(insert(t.article_vectors), rows)
+                for a in new:
+                    cited = flat.cited_sources(a, facts.get(a.id) or ArticleFacts(article=a.id))
+                    flat.insert_source_rows(conn, a.id, cited)
+                days = {a.id: index.article_day(a) for a in new}
+                index.write_entries(conn, [entries[a.id] for a in new], days, pending=True)
+                return [a.id for a in new]
+
+            added = self._write(work)
+            report.added += added
+            report.unchanged += [a.id for a in part if a.id not in set(added)]
+        return report
 
     def _load_all(self) -> tuple[list[Article], dict[str, ArticleFacts], dict[str, np.ndarray]]:
         snap = self._snapshot()
@@ -527,6 +653,9 @@ class _Snapshot:
     generation: int
     decisions: list[Decision] = field(default_factory=list)  # the editor's, in the order made
     declared: dict[str, str | None] = field(default_factory=dict)  # story id -> digest of the declarations applied
+    # set when the snapshot holds only the articles being attached and the stories they reach (_grow_snapshot):
+    # how many articles the store held, for the optimistic check
+    n_articles: int | None = None
 
 
 def _read_snapshot(conn: Connection) -> _Snapshot:
@@ -549,6 +678,89 @@ def _read_snapshot(conn: Connection) -> _Snapshot:
     fingerprint = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "analysis")).scalar()
     decisions = review.read_decisions(conn)
     return _Snapshot(articles, facts, vectors, previous, fingerprint, _generation(conn), decisions, declared)
+
+
+def _load_articles(
+    conn: Connection, ids: Sequence[str]
+) -> tuple[list[Article], dict[str, ArticleFacts], dict[str, np.ndarray]]:
+    """The articles ``ids`` with their facts and vectors, a bounded IN (...) list at a time."""
+    from storytrace.store.index import CHUNK
+
+    arts: list[Article] = []
+    facts: dict[str, ArticleFacts] = {}
+    vectors: dict[str, np.ndarray] = {}
+    ids = sorted(set(ids))
+    for s in range(0, len(ids), CHUNK):
+        part = ids[s : s + CHUNK]
+        rows = conn.execute(select(t.articles.c.data).where(t.articles.c.id.in_(part)).order_by(t.articles.c.id))
+        arts += [Article.from_dict(json.loads(r.data)) for r in rows]
+        fq = select(t.article_facts.c.article_id, t.article_facts.c.data).where(t.article_facts.c.article_id.in_(part))
+        facts.update({r.article_id: ArticleFacts.from_dict(json.loads(r.data)) for r in conn.execute(fq)})
+        vq = select(t.article_vectors).where(t.article_vectors.c.article_id.in_(part))
+        vectors.update({
+            r.article_id: np.frombuffer(r.data, dtype="<f4").reshape(-1, r.dim).astype(np.float32)
+            for r in conn.execute(vq)
+        })  # fmt: skip
+    return arts, facts, vectors
+
+
+def _read_grow(conn: Connection, fingerprint: str, options: Options) -> _Snapshot | None:
+    from storytrace.store import index
+
+    # the generation and the count first: anything written after them makes the story write start again
+    generation, n = _generation(conn), _n_articles(conn)
+    stored = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "analysis")).scalar()
+    if stored != fingerprint or not index.complete(conn, options.stories, n):
+        return None
+    decisions = review.read_decisions(conn)
+    new_ids = index.pending_ids(conn)
+    new, facts, vectors = _load_articles(conn, new_ids)
+    reach = index.candidates(
+        conn, index.entries_of(new, facts, vectors, options.stories), index.days_of(conn, new_ids), options.stories
+    )
+    story_ids = _stories_of(conn, sorted(reach))
+    edits = review.with_decisions(options, decisions).stories.edits
+    if edits:  # an editor's merge or split that names an article here brings in the stories of all its articles
+        members = set(new_ids) | reach
+        for m in _members(conn, story_ids).values():
+            members.update(m)
+        tied = {a for e in edits if members & {*e.articles, *e.apart_from} for a in (*e.articles, *e.apart_from)}
+        story_ids = sorted(set(story_ids) | set(_stories_of(conn, sorted(tied))))
+    previous: dict[str, list[str]] = {}
+    declared: dict[str, str | None] = {}
+    for s in range(0, len(story_ids), index.CHUNK):
+        q = select(t.stories.c.id, t.stories.c.members, t.stories.c.declared).where(
+            t.stories.c.id.in_(story_ids[s : s + index.CHUNK])
+        )
+        for row in conn.execute(q):
+            previous[row.id] = row.members.split()
+            declared[row.id] = row.declared
+    old, old_facts, old_vectors = _load_articles(conn, sorted({a for m in previous.values() for a in m}))
+    articles = sorted([*new, *old], key=lambda a: a.id)
+    return _Snapshot(
+        articles, {**facts, **old_facts}, {**vectors, **old_vectors}, previous, stored, generation, decisions,
+        declared, n_articles=n,
+    )  # fmt: skip
+
+
+def _stories_of(conn: Connection, article_ids: Sequence[str]) -> list[str]:
+    from storytrace.store.index import CHUNK
+
+    out: set[str] = set()
+    for s in range(0, len(article_ids), CHUNK):
+        q = select(t.story_articles.c.story_id).where(t.story_articles.c.article_id.in_(article_ids[s : s + CHUNK]))
+        out.update(r.story_id for r in conn.execute(q))
+    return sorted(out)
+
+
+def _members(conn: Connection, story_ids: Sequence[str]) -> dict[str, list[str]]:
+    from storytrace.store.index import CHUNK
+
+    out: dict[str, list[str]] = {}
+    for s in range(0, len(story_ids), CHUNK):
+        q = select(t.stories.c.id, t.stories.c.members).where(t.stories.c.id.in_(story_ids[s : s + CHUNK]))
+        out.update({r.id: r.members.split() for r in conn.execute(q)})
+    return out
 
 
 def _generation(conn: Connection) -> int:

@@ -15,6 +15,7 @@ may be NULL is NULL.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -280,6 +281,34 @@ STORY_TABLES: tuple[Table, ...] = (
     conflicts,
     verdicts,
 )
+
+# the story index (storytrace.store.index): what attaches a new article to stored stories without reading every stored
+# article. Written with the article, in its transaction; no schema version of its own: a store whose index is
+# missing or was made with other grouping settings (meta "index") is regrouped in full once, which rebuilds it.
+article_index = Table(
+    "article_index",
+    metadata,
+    Column("article_id", String(64), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", Integer, nullable=False),  # days since 1970: published, else the day it was stored (the horizon)
+    # not yet in a story: the articles the next story update attaches (cleared in the story transaction)
+    Column("pending", Boolean, nullable=False),
+    Column("lead", LargeBinary, nullable=True),  # unit lead vector (StoryFeatures.lead), float32; NULL: no vectors
+)
+Index("article_index_by_day", article_index.c.day)
+Index("article_index_pending", article_index.c.pending)
+
+# postings: kind "b" an LSH band key of the article's MinHash signature, "n" a name key (entity_key), both as signed
+# 64-bit integers; the day is repeated here so that a posting list is read only inside the time horizon
+article_keys = Table(
+    "article_keys",
+    metadata,
+    Column("kind", String(1), primary_key=True),
+    Column("key", BigInteger, primary_key=True),
+    Column("article_id", String(64), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", Integer, nullable=False),
+)
+Index("article_keys_by_key_day", article_keys.c.kind, article_keys.c.key, article_keys.c.day)
+Index("article_keys_by_article", article_keys.c.article_id)
 
 # an editor's decisions (storytrace review, schema 3): one row per key, the latest decision on it. Keys are made from
 # the texts a decision is about (storytrace.findings), so they hold through re-analysis; no foreign keys, because the

@@ -25,6 +25,7 @@ from storytrace.stories.cluster import (
 )
 from storytrace.stories.edits import apply_edits
 from storytrace.stories.features import StoryFeatures, build_features, prune_rows
+from storytrace.stories.grow import keep_stories
 from storytrace.stories.ids import stable_ids, story_id, trim
 from storytrace.stories.languages import read_as_english, stories_apart
 from storytrace.stories.neardup import NearDupParams, near_duplicates
@@ -107,10 +108,13 @@ def group_stories(
     options: StoryOptions | None = None,
     *,
     model: PairModel | None = None,
+    existing: Sequence[StoryGroup] = (),
 ) -> list[StoryGroup]:
     """Partition ``articles`` into stories. Same input set, same stories, whatever the order; deterministic.
     ``model``: the pair scorer (default: the one tuned on ECB+ topics 1-35). Articles in another known language than
-    English never share a story with an English one (:mod:`.languages`)."""
+    English never share a story with an English one (:mod:`.languages`). ``existing``: stored stories among
+    ``articles``, kept whole (:func:`storytrace.stories.grow.keep_stories`: articles outside them join or bridge
+    them, never split them); the editor's edits still apply after."""
     options = options or StoryOptions()
     model = model or DEFAULT_MODEL
     uniq = {a.id: a for a in articles}
@@ -121,6 +125,8 @@ def group_stories(
     f = build_features(arts, facts_by_id, vectors_by_id, options.lead_sentences)
     cand = _candidates(arts, f, options)
     groups = partition(f, cand, model, options.threshold, options.link_floor, merge_small=options.merge_small)
+    if existing:
+        groups = keep_stories(groups, [a.id for a in arts], existing)
     if options.edits:  # an editor's merges and splits (storytrace review) overrule the scores
         groups = apply_edits(groups, [a.id for a in arts], options.edits)
     out = describe(groups, f, arts, facts_by_id, vectors_by_id, options, model)

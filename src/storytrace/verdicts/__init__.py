@@ -79,7 +79,7 @@ def story_verdicts(
     out: list[Verdict] = []
     for a in ids:
         taken = what_it_took(a, members, reuse, options)
-        pad = round(padding(members[a], facts.get(a), findings), 4)
+        pad = round(padding(members[a], facts.get(a), findings, options), 4)
         verdict: str = taken.kind
         if (
             verdict == "original"
