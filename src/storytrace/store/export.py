@@ -82,6 +82,7 @@ EXPORT_TABLES: tuple[str, ...] = (
     "conflict_sides",
     "sources_cited",
     "verdicts",
+    "decisions",  # the editor's review: what was confirmed, dismissed, merged, split or declared
 )
 
 
