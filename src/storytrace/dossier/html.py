@@ -35,6 +35,7 @@ from storytrace.records import (
     Story,
     StoryClaim,
     StoryQuote,
+    StoryTie,
     Verdict,
 )
 
@@ -231,6 +232,22 @@ class ParagraphView:
 
 
 @dataclass
+class GroundView:
+    """What one reuse reason rests on (records.ReasonGround): a sentence, quoted and linked, or a field of an
+    article and its value, linked to the article."""
+
+    cite: Cite
+    text: str  # the sentence (clipped), or the field's value
+    field: str | None = None  # "credits", "published", ...; None for a sentence
+
+
+@dataclass
+class ReasonView:
+    text: str  # the reason, as Reuse.reasons words it
+    grounds: list[GroundView] = field(default_factory=list)  # none: it rests on the alignment as a whole
+
+
+@dataclass
 class ReuseLine:
     other: Cite
     kind: str
@@ -238,6 +255,7 @@ class ReuseLine:
     decided: bool
     reasons: list[str]
     credit: str | None = None  # "credited" | "uncredited" | None (unknown, or direction undecided)
+    why: list[ReasonView] = field(default_factory=list)  # the reasons with what each rests on
 
     @property
     def noun(self) -> str:
@@ -413,6 +431,34 @@ class ProvenanceLine:
     credit: str | None = None  # "credited" | "uncredited" | None (unknown, or direction undecided)
     plain: str | None = None  # the credit in one sentence: "Harbour Daily is an uncredited copy of Coastal Wire."
     review: ReviewMark | None = None
+    why: list[ReasonView] = field(default_factory=list)  # the reasons with what each rests on
+
+
+@dataclass
+class PassageView:
+    """Two sentences of a tie that say the same thing, one in each article."""
+
+    first: Cite
+    first_text: str
+    second: Cite
+    second_text: str
+    similarity: int  # per cent
+
+
+@dataclass
+class TieView:
+    """Why two articles are in one story (records.StoryTie), for the story's "why" fold."""
+
+    first: Cite
+    second: Cite
+    score: float  # 0..1, as `storytrace explain` prints it
+    words: float
+    lead: float
+    days_apart: str | None  # "same day", "2 days apart"
+    names: list[str]
+    figures: list[str]
+    dates: list[str]
+    passages: list[PassageView]
 
 
 @dataclass
@@ -444,6 +490,7 @@ class StoryView:
     dated: bool = True  # some article has a publication date (date_span then says which)
     counts: StoryCounts | None = None  # the triage counts (storytrace.dossier.triage)
     map_labels_left_out: int = 0  # arrows the map drew without a label (no room): the table then opens
+    ties: list[TieView] = field(default_factory=list)  # why these articles are one story
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -505,6 +552,81 @@ class _StoryContext:
         if claim.groups:
             return {g for g in claim.groups if 0 <= g < len(self.story.groups)}
         return {self.group_of[m.article] for m in claim.mentions if m.article in self.group_of}
+
+
+# A ground's sentence is quoted to say which one it is, and linked: the article below shows it whole. A sentence past
+# this many words (a run-on the splitter did not cut) would crowd the reuse table's "why" cell.
+GROUND_WORDS = 30
+
+
+def _clipped(text: str, words: int = GROUND_WORDS) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def _sentence_text(ctx: _StoryContext, article_id: str, ref: SentenceRef | None) -> str:
+    art = ctx.articles.get(article_id)
+    if art is None:
+        return ""
+    return " ".join(art.sentence_text(i) for i in all_indices(ref) if 0 <= i < len(art.sentences))
+
+
+def _reason_views(ctx: _StoryContext, r: Reuse) -> list[ReasonView]:
+    """Each reason of a reuse link with the sentences or fields it rests on (``Reuse.grounds``, one per reason, in
+    the same order; a dossier made before grounds existed has none)."""
+    views = []
+    for n, reason in enumerate(r.reasons):
+        ground = r.grounds[n] if n < len(r.grounds) else None
+        grounds: list[GroundView] = []
+        if ground is not None:
+            for s in ground.sentences:
+                grounds.append(
+                    GroundView(ctx.cite(s.article, s.sentence), _clipped(_sentence_text(ctx, s.article, s.sentence)))
+                )
+            for f in ground.fields:
+                grounds.append(GroundView(ctx.cite(f.article), f.value, f.field))
+        views.append(ReasonView(reason, grounds))
+    return views
+
+
+def _apart(days: float | None) -> str | None:
+    if days is None:
+        return None
+    n = round(days)
+    return "same day" if n == 0 else f"{n} day{'s' * (n != 1)} apart"
+
+
+def _tie_views(ctx: _StoryContext, ties: Iterable[StoryTie]) -> list[TieView]:
+    views = []
+    for t in ties:
+        if len(t.articles) != 2:
+            continue
+        a, b = t.articles
+        passages = [
+            PassageView(
+                ctx.cite(a, p.first_sentence),
+                _clipped(_sentence_text(ctx, a, p.first_sentence)),
+                ctx.cite(b, p.second_sentence),
+                _clipped(_sentence_text(ctx, b, p.second_sentence)),
+                round(p.similarity * 100),
+            )
+            for p in t.passages
+        ]
+        views.append(
+            TieView(
+                first=ctx.cite(a),
+                second=ctx.cite(b),
+                score=t.score,
+                words=t.words,
+                lead=t.lead,
+                days_apart=_apart(t.days_apart),
+                names=list(t.names),
+                figures=list(t.figures),
+                dates=list(t.dates),
+                passages=passages,
+            )
+        )
+    return views
 
 
 def _paragraph_spans(art: Article) -> list[tuple[int, int]]:
@@ -639,7 +761,13 @@ def _article_view(ctx: _StoryContext, article_id: str, shown_above: bool) -> Art
 
     def line(other: str, r: Reuse) -> ReuseLine:
         return ReuseLine(
-            ctx.cite(other), r.kind, round(r.score * 100), r.direction == "decided", list(r.reasons), credit_label(r)
+            ctx.cite(other),
+            r.kind,
+            round(r.score * 100),
+            r.direction == "decided",
+            list(r.reasons),
+            credit_label(r),
+            _reason_views(ctx, r),
         )
 
     takes_from = [line(r.source, r) for r in ctx.story.reuse if r.derived == article_id]
@@ -871,6 +999,7 @@ def story_view(
             credit=credit_label(r),
             plain=credit_sentence(r, ctx.label(r.source), ctx.label(r.derived)),
             review=marks.get(("reuse", f"{r.source} -> {r.derived}")),
+            why=_reason_views(ctx, r),
         )
         for r in sorted(story.reuse, key=lambda r: (-r.score, r.source, r.derived))
     ]
@@ -964,6 +1093,7 @@ def story_view(
         dated=bool(dates),
         counts=story_counts(story, articles),
         map_labels_left_out=drawing.labels_left_out,
+        ties=_tie_views(ctx, story.ties),
     )
 
 

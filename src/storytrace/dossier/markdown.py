@@ -96,6 +96,20 @@ def _story(view: StoryView) -> list[str]:
             lines.append(f"- {d.label.capitalize()}: {md_escape(d.what)}{note} ({md_escape(d.when)}{by})")
         lines.append("")
 
+    if view.ties:  # the stories stage's reasons for grouping: one line per tie, the passages only counted
+        lines += ["### Why these articles are one story", ""]
+        for tie in view.ties:
+            facts = [f"score {tie.score:.2f}"] + ([tie.days_apart] if tie.days_apart else [])
+            for what, values in (("names", tie.names), ("figures", tie.figures), ("dates", tie.dates)):
+                if values:
+                    facts.append(f"shared {what}: {', '.join(values)}")
+            if tie.passages:
+                facts.append(f"{len(tie.passages)} passage{'s' * (len(tie.passages) != 1)} alike")
+            lines.append(
+                f"- {md_escape(tie.first.label)} — {md_escape(tie.second.label)}: {md_escape('; '.join(facts))}"
+            )
+        lines.append("")
+
     lines += ["### Summary", ""]
     if view.summary_corroborated or view.summary_contested:
         for title, items in (("Agreed", view.summary_corroborated), ("Contested", view.summary_contested)):
@@ -149,10 +163,12 @@ def _story(view: StoryView) -> list[str]:
                     md_escape(r.claim.text) if key not in printed else f"Another statement of “{_clip(r.claim.text)}”"
                 )
                 printed.add(key)
+                rule = f" — rule: {md_escape(r.claim.reason)}" if r.claim.reason else ""
                 lines.append(
                     f"- {text} — {r.claim.independent_sources} independent{contested} "
                     f"{_cites([c.label for c in r.mentions])}".rstrip()
                     + _reviewed(r.review)
+                    + rule
                 )
             lines.append("")
     else:
