@@ -43,7 +43,8 @@ typecheck: $(VENV)/.dev
 pytest: $(VENV)/.dev
 	$(BIN)/python -m pytest -q
 
-bench: bench-extract bench-reuse bench-stories bench-quotes bench-crosscheck bench-trust bench-provenance bench-speed
+bench: bench-extract bench-reuse bench-stories bench-quotes bench-crosscheck bench-trust bench-provenance bench-speed \
+       bench-store-growth
 
 # hostile input: a seeded fuzzer through the real readers and a 1 GB input in bounded memory (issue 13, parts 1-3)
 .PHONY: bench-reliability
@@ -75,10 +76,20 @@ bench-provenance: $(VENV)/.base
 bench-speed: $(VENV)/.base
 	$(BIN)/python bench/speed.py
 
+# adding 100 articles to a store of 1,000 and of 20,000 (issue 10, part 2): ms per article and their ratio
+.PHONY: bench-store-growth
+bench-store-growth: $(VENV)/.base
+	$(BIN)/python bench/store_growth.py
+
 # kill -9 and concurrent writers on SQLite and PostgreSQL, web load test and XSS sweep (issue 13, parts 4-5)
 .PHONY: bench-reliability-store
 bench-reliability-store: $(VENV)/.dev
 	$(BIN)/python bench/reliability_store.py
+
+# Ray Data at scale: the whole pipeline at several sizes, the grouping alone on synthetic records (issue 10 part 3)
+.PHONY: bench-ray
+bench-ray: $(VENV)/.dev
+	$(BIN)/python bench/ray_scale.py
 
 screens: $(VENV)/.dev
 	$(BIN)/python bench/screens.py

@@ -84,6 +84,19 @@ def _ray_workers() -> list[str]:
     return out
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_s(pid: str) -> float:
+    """User + system CPU seconds of a process so far."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _shm_used_mb() -> float:
     st = os.statvfs("/dev/shm")
     return (st.f_blocks - st.f_bfree) * st.f_frsize / 2**20
@@ -96,6 +109,7 @@ class Sampler:
         self.stage = "start"
         self.peaks: dict[str, dict[str, float]] = {}
         self.shm0 = _shm_used_mb()
+        self.cpu: dict[str, float] = {}  # worker pid -> CPU seconds (its last reading)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -114,6 +128,8 @@ class Sampler:
 
     def sample(self) -> None:
         workers = _ray_workers()
+        for p in workers:
+            self.cpu[p] = max(self.cpu.get(p, 0.0), _cpu_s(p))
         rss = [_status_kb(p, "VmRSS") / 1024 for p in workers]
         pss = [_pss_kb(p) / 1024 for p in workers]
         now = {
@@ -127,6 +143,11 @@ class Sampler:
         peak = self.peaks.setdefault(self.stage, {})
         for k, v in now.items():
             peak[k] = round(max(peak.get(k, 0.0), v), 1)
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds of the Ray workers (as last sampled, up to 0.5 s short per worker) and of this driver."""
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        return round(sum(self.cpu.values()) + own.ru_utime + own.ru_stime, 1)
 
     def overall(self) -> dict[str, float]:
         keys = {k for p in self.peaks.values() for k in p}
@@ -270,7 +291,9 @@ def one_pipeline(n: int, num_cpus: int | None) -> dict[str, Any]:
     return {
         "articles": n, "articles_out": report.articles, "stories": report.stories, "skipped": len(report.skipped),
         "seconds": round(wall, 1), "session_start_s": round(t_session, 1),
-        "articles_per_s": round(n / wall, 2), "driver_peak_mb": driver_peak_mb(), "peaks": sampler.peaks,
+        "articles_per_s": round(n / wall, 2), "cpu_seconds": sampler.cpu_seconds(),
+        "articles_per_cpu_s": round(n / max(sampler.cpu_seconds(), 1e-9), 3),
+        "driver_peak_mb": driver_peak_mb(), "peaks": sampler.peaks,
         "overall": sampler.overall(), "stage_seconds": {k: round(b - a, 1) for k, (a, b) in stages.items()},
         "cpus": num_cpus or os.cpu_count(), "load_average": os.getloadavg(),
     }  # fmt: skip
@@ -325,7 +348,8 @@ def one_grouping(n: int, num_cpus: int | None, check: bool = False) -> dict[str,
     marks = [*steps.values(), t + wall]
     return {
         "records": n, "stories": len(grouping.sizes), "same_as_group_stories": same, "seconds": round(wall, 1),
-        "generate_seconds": round(t_generate, 1), "driver_peak_mb": peak, "peaks": sampler.peaks,
+        "generate_seconds": round(t_generate, 1), "cpu_seconds": sampler.cpu_seconds(), "driver_peak_mb": peak,
+        "peaks": sampler.peaks,
         "overall": sampler.overall(),
         "step_seconds": {names[k]: round(marks[k + 1] - marks[k], 1) for k in range(len(steps))},
         "cpus": num_cpus or os.cpu_count(), "load_average": os.getloadavg(),
@@ -359,6 +383,9 @@ def merge_results(pipeline: list[dict[str, Any]], grouping: list[dict[str, Any]]
     details = dict(old.get("details", {}))
     if pipeline:
         details["ray_pipeline"] = pipeline
+        big = max(pipeline, key=lambda r: r["articles"])
+        # the 15-minute load average at its end: what the run shared the two cores with
+        details["ray_largest"] = {"articles": big["articles"], "load": f"{big['load_average'][2]:.1f}"}
     if grouping:
         details["ray_grouping"] = grouping
     out = {**old, "figures": {**old.get("figures", {}), **figures}, "details": details}
@@ -374,6 +401,7 @@ def main() -> None:
     ap.add_argument("--cpus", type=int, default=None)
     ap.add_argument("--one-pipeline", type=int)
     ap.add_argument("--one-grouping", type=int)
+    ap.add_argument("--saved", nargs="*", default=[], help="merge these saved --one-* outputs instead of running")
     ap.add_argument("--check-upto", type=int, default=25_000, help="compare with group_stories up to this many records")
     args = ap.parse_args()
     # a run stopped from outside (timeout, kill) still shuts its Ray session down on the way out
@@ -383,6 +411,12 @@ def main() -> None:
         return
     if args.one_grouping:
         print(json.dumps(one_grouping(args.one_grouping, args.cpus, args.one_grouping <= args.check_upto)))
+        return
+    if args.saved:
+        runs = [json.loads(Path(f).read_text().strip().splitlines()[0]) for f in args.saved]
+        pipeline = sorted((r for r in runs if "articles" in r), key=lambda r: r["articles"])
+        grouping = sorted((r for r in runs if "records" in r), key=lambda r: r["records"])
+        print(json.dumps(merge_results(pipeline, grouping), indent=2))
         return
     originals()
     pipeline, grouping = [], []

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import CORPUS
-from storytrace.batch import analyze_with_ray, read_articles, read_manifest, read_skipped, read_stories
+from storytrace.batch import analyze_with_ray, read_articles, read_manifest, read_skipped, read_stories, run_batch
 from storytrace.batch.output import index_row, write_index, write_shard
 from storytrace.cli import app
 from storytrace.dossier import build_dossier, dossier_json, validate
@@ -123,6 +123,15 @@ def test_batch_writes_shards_that_read_back(ray_local: Any, in_process: Any, pil
     assert sorted(row["id"] for row in index) == sorted(by_id)
     assert all(row["story"] == story_of[row["id"]] and row["origins"] == by_id[row["id"]]["origins"] for row in index)
     assert read_skipped(out) == in_process.skipped
+
+
+def test_a_pile_with_nothing_readable_is_an_empty_index(ray_local: Any, tmp_path: Path) -> None:
+    missing, empty = str(tmp_path / "gone.txt"), tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    report = run_batch([missing, str(empty)], tmp_path / "out")
+    assert (report.articles, report.stories, report.files) == (0, 0, [])
+    assert [Path(s.origin).name for s in report.skipped] == ["gone.txt", "empty.txt"]
+    assert read_manifest(tmp_path / "out")["skipped"] == 2 and not list(read_stories(tmp_path / "out"))
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet"])

@@ -148,7 +148,7 @@ def test_each_source_points_at_the_words_that_cite_it(cited) -> None:
     for article, sources in cited.values():
         for s in sources:
             if s.sentence == []:
-                fields = [article.dateline or "", article.byline or "", *article.credits]
+                fields = [article.dateline or "", article.byline or "", article.title or "", *article.credits]
                 assert any(s.text in f for f in fields), (article.origin, s)
             else:
                 assert isinstance(s.sentence, int)
@@ -167,6 +167,31 @@ def test_the_articles_own_outlet_is_not_a_source(cited) -> None:
     article, sources = cited["self"]
     assert article.outlet == "Lakeside Tribune"
     assert sources == []
+
+
+HEADLINES = {
+    # a headline citing a paper: the source, at no sentence of the text
+    "cites.json": (
+        "The couple have split, their agent told the Lakeside Tribune",
+        "Coastal Herald",
+        [("Lakeside Tribune", "outlet")],
+    ),
+    # the article's own outlet in its headline is no source, and words in quote marks are the speaker's
+    "own.json": ("Mayor tells the Lakeside Tribune: bridge to reopen", "Lakeside Tribune", []),
+    "quoted.json": ("“According to the Tribune” row goes on", "Coastal Herald", []),
+}
+
+
+def test_a_headline_cites_as_the_text_does(tmp_path: Path) -> None:
+    for name, (title, outlet, _) in HEADLINES.items():
+        record = {"title": title, "outlet": outlet, "text": "The couple married in 2015 and have two children."}
+        (tmp_path / name).write_text(json.dumps(record), encoding="utf-8")
+    articles, _ = read_inputs([str(tmp_path)])
+    facts = extract_facts(articles)
+    for article, f in zip(articles, facts, strict=True):
+        want = HEADLINES[Path(article.origin).name][2]
+        assert [(s.name, s.kind) for s in f.sources_cited] == want, article.title
+        assert all(s.sentence == [] and s.text in (article.title or "") for s in f.sources_cited)
 
 
 @given(st.text(max_size=40))

@@ -219,3 +219,31 @@ def test_keep_stories_never_splits_a_stored_story(case: tuple[list[list[int]], l
             assert len({regrouped[r] for r in new}) == 1
         if len(held) > 1:  # stored stories merged only through a new article
             assert new
+
+
+def test_ingest_regroup_regroups_every_stored_article(tmp_path: Path) -> None:
+    """The horizon bounds what a new article can reach; ``--regroup`` regroups everything and ignores it."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from storytrace.cli import app
+
+    def record(body: str, published: str) -> dict[str, str]:
+        title, text = body.split("\n", 1)
+        return {"title": title, "text": text.strip(), "published": published}
+
+    first, late = tmp_path / "first.json", tmp_path / "late.json"
+    first.write_text(json.dumps(record(QUAY_1, "2024-03-01")), encoding="utf-8")
+    late.write_text(json.dumps(record(QUAY_2, "2024-05-15")), encoding="utf-8")
+    db = str(tmp_path / "cli.db")
+    runner = CliRunner()
+    for path in (first, late):
+        result = runner.invoke(app, ["ingest", str(path), "--db", db, "--quiet"])
+        assert result.exit_code == 0, result.output
+    with open_store(db) as store:
+        assert len(store.list_stories()) == 2  # 75 days apart: past the horizon
+    result = runner.invoke(app, ["ingest", str(late), "--db", db, "--regroup", "--quiet"])
+    assert result.exit_code == 0, result.output
+    with open_store(db) as store:
+        assert [s.n_articles for s in store.list_stories()] == [2]

@@ -18,7 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS
+from storytrace.claims import extract_facts
+from storytrace.crosscheck.context import StoryContext
 from storytrace.dossier import dossier_json, validate
+from storytrace.ingest import read_inputs
+from storytrace.options import VerdictOptions
 from storytrace.pipeline import analyze
 from storytrace.records import (
     Article,
@@ -42,6 +46,8 @@ from storytrace.records import (
 )
 from storytrace.reuse import source_groups
 from storytrace.verdicts import story_verdicts
+from storytrace.verdicts.padding import checkable_sentences, padding, sentence_padding
+from storytrace.verdicts.timing import story_timing
 
 NOTABLE = 0.35  # VerdictOptions.padding_notable, restated so that a change to it is a deliberate one here too
 
@@ -320,7 +326,7 @@ def stories(draw: st.DrawFn) -> tuple[StoryGroup, dict[str, Article], dict[str, 
                     kind="lead" if k == 0 else draw(st.sampled_from(["fact", "scheduled", "attributed"])),
                 )
             )
-        quotes = [ArticleQuote(f"{a}:q0", a, 0, "words", 0, 1)] if spans and draw(st.booleans()) else []
+        quotes = [ArticleQuote(f"{a}:q0", a, 0, "words", 0, 1)] if bool(spans) and draw(st.booleans()) else []
         facts[a] = ArticleFacts(article=a, claims=claims, quotes=quotes)
     reuse: list[Reuse] = []
     for src in ids:
@@ -385,3 +391,94 @@ def test_a_story_of_one_article_is_original(case: Any) -> None:
     # the generated words hold no opinion and no first person, so nothing here can read as commentary
     assert (v.verdict, v.source, v.credited) == ("original", None, None)
     assert v.timing in ("report", "preview", "follow-up")
+
+
+COLUMN_LINES = [
+    "A barge hit a pier of the Orwell Bridge in Hamsford on Monday, and the county closed the crossing.",
+    "The coming weeks will be a test of patience.",
+    "I think the county should have closed it years ago.",
+    '"We will inspect every pier," highways director Paul Osei said.',
+]
+
+
+def test_sentence_padding_grades_each_sentence(tmp_path: Path) -> None:
+    (tmp_path / "column.txt").write_text("\n\n".join(COLUMN_LINES) + "\n", encoding="utf-8")
+    (article,), _ = read_inputs([str(tmp_path)])
+    (facts,) = extract_facts([article])
+    assert len(article.sentences) == len(COLUMN_LINES)
+    scores = sentence_padding(article, facts, StoryFindings())
+    top = VerdictOptions().padding_checkable_max
+    event, framing, opinion, quote = scores
+    # the yes/no reading survives: checkable sentences below the line, the rest above it
+    assert quote == 0.0 and event <= top
+    assert framing >= 1 - top and opinion >= 1 - top
+    # and the writer's own opinion is more padding than plain framing
+    assert opinion > framing
+    sizes = [end - start for start, end in article.sentences]
+    weighted = sum(s * n for s, n in zip(scores, sizes, strict=True)) / sum(sizes)
+    assert padding(article, facts, StoryFindings()) == pytest.approx(weighted)
+
+
+@settings(max_examples=100, deadline=None)
+@given(stories())
+def test_sentence_padding_is_graded_around_the_checkable_line(case: Any) -> None:
+    group, articles, facts, _reuse, findings = case
+    top = VerdictOptions().padding_checkable_max
+    for a in group.articles:
+        art = articles[a]
+        scores = sentence_padding(art, facts[a], findings)
+        keep = checkable_sentences(art, facts[a], findings)
+        assert len(scores) == len(art.sentences)
+        for n, s in enumerate(scores):
+            assert (0.0 <= s <= top) if n in keep else (1 - top <= s <= 1.0)
+        binary = sum(end - start for n, (start, end) in enumerate(art.sentences) if n not in keep)
+        total = sum(end - start for start, end in art.sentences)
+        # the article's padding stays within ``top`` of the yes/no share the thresholds were calibrated on
+        assert abs(padding(art, facts[a], findings) - (binary / total if total else 0.0)) <= top + 1e-9
+
+
+def _timed(texts: dict[str, tuple[str, str | None, list[ArticleClaim]]]) -> dict[str, str]:
+    """story_timing over hand-built records: id -> (text of one sentence, published, claims)."""
+    articles = {
+        a: Article(id=a, origin=f"{a}.txt", origins=[f"{a}.txt"], text=t, sentences=[(0, len(t))], published=p)
+        for a, (t, p, _) in texts.items()
+    }
+    facts = {a: ArticleFacts(article=a, claims=c) for a, (_, _, c) in texts.items()}
+    ctx = StoryContext.build(list(texts), articles, facts, {}, [], [[a] for a in texts])
+    return dict(story_timing(ctx, VerdictOptions().follow_up_days))
+
+
+def _lead(a: str, text: str, *days: str, modality: str = "asserted") -> ArticleClaim:
+    dates = [DateMention(d, d, "day") for d in days]
+    return ArticleClaim(f"{a}:c0", a, 0, text, dates=dates, modality=modality, kind="lead")  # type: ignore[arg-type]
+
+
+def test_a_report_of_an_announcement_is_no_preview() -> None:
+    # both look ahead to June 3; only one says what happened on its publication day
+    announced = "Ferry fares will rise on June 3, the harbour board announced on Friday."
+    ahead = "The harbour board is set to vote on June 3 on a rise in ferry fares."
+    got = _timed(
+        {
+            "a": (announced, "2024-05-10", [_lead("a", announced, "2024-06-03", "2024-05-10", modality="planned")]),
+            "b": (ahead, "2024-05-10", [_lead("b", ahead, "2024-06-03", modality="planned")]),
+        }
+    )
+    assert got == {"a": "report", "b": "preview"}
+
+
+def test_without_a_dated_lead_the_day_most_outlets_reported_is_the_event() -> None:
+    # a month-old piece on an earlier turn of the story does not make the day's reports follow-ups of it
+    old = "The senator said he would not back the bill."
+    new = "The senator blocked the climate plan in the spending bill."
+    got = _timed(
+        {
+            "old": (old, "2024-04-01", [_lead("old", old)]),
+            **{k: (new, "2024-05-10", [_lead(k, new)]) for k in ("x", "y", "z")},
+        }
+    )
+    assert got == {"old": "report", "x": "report", "y": "report", "z": "report"}
+    # a lone piece days after the others is still a follow-up
+    later = _timed(
+        {k: (new, d, [_lead(k, new)]) for k, d in (("x", "2024-05-10"), ("y", "2024-05-10"), ("w", "2024-05-14"))}
+    )
+    assert later == {"x": "report", "y": "report", "w": "follow-up"}

@@ -12,10 +12,11 @@ from typing import TypeVar
 import numpy as np
 
 from storytrace.claims import extract_facts
+from storytrace.claims.clauses import compared_texts
 from storytrace.claims.sources import attach_sources_cited
 from storytrace.crosscheck import crosscheck
 from storytrace.dossier import build_dossier
-from storytrace.embed import embed_articles
+from storytrace.embed import complete_vectors, embed_articles
 from storytrace.errors import StorytraceError
 from storytrace.ingest import read_inputs
 from storytrace.options import Options
@@ -38,13 +39,15 @@ def analyze_story(
     facts: Mapping[str, ArticleFacts],
     vectors: Mapping[str, np.ndarray],
     options: Options,
+    texts: Mapping[str, np.ndarray] | None = None,
 ) -> Story:
     """One story's reuse, source groups, cross-check and verdicts: the per-story unit of work (in-process, Ray, the
-    store)."""
+    store). ``texts``: the vectors of the compared texts (``complete_stories``); without them the cross-check embeds
+    its story's."""
     by_id = {a.id: a for a in members}
     reuse = find_reuse(members, vectors, facts, options.reuse)
     groups = source_groups(story.articles, reuse, by_id, options.reuse.declarations)  # one company: one group
-    findings = crosscheck(story, by_id, facts, vectors, reuse, groups, options.crosscheck)
+    findings = crosscheck(story, by_id, facts, vectors, reuse, groups, options.crosscheck, texts)
     verdicts = story_verdicts(story, by_id, facts, reuse, groups, findings, options.verdicts)
     return Story(
         id=story.id,
@@ -121,12 +124,13 @@ def story_isolated(
     vectors: Mapping[str, np.ndarray],
     options: Options,
     skipped: list[Skipped],
+    texts: Mapping[str, np.ndarray] | None = None,
 ) -> Story | None:
     """``analyze_story``; when it fails, the story without the one article it fails on (each left out in turn), else
     no story and every member reported."""
     members = [by_id[a] for a in sg.articles]
     try:
-        return analyze_story(sg, members, facts, vectors, options)
+        return analyze_story(sg, members, facts, vectors, options, texts)
     except StorytraceError:
         raise
     except Exception:  # noqa: S110 - isolated below
@@ -137,7 +141,7 @@ def story_isolated(
             break
         try:
             story = analyze_story(
-                StoryGroup(sg.id, sg.headline, [a.id for a in rest], sg.ties), rest, facts, vectors, options
+                StoryGroup(sg.id, sg.headline, [a.id for a in rest], sg.ties), rest, facts, vectors, options, texts
             )
         except StorytraceError:
             raise
@@ -150,9 +154,15 @@ def story_isolated(
 
 
 def parse_articles(
-    articles: Sequence[Article], options: Options, progress: Progress, left_out: list[Skipped]
+    articles: Sequence[Article],
+    options: Options,
+    progress: Progress,
+    left_out: list[Skipped],
+    *,
+    lead: int | None = None,
 ) -> tuple[list[Article], dict[str, ArticleFacts], dict[str, np.ndarray]]:
-    """The per-article stages (claims, embeddings): the articles they did not fail on, their facts and vectors."""
+    """The per-article stages (claims, embeddings): the articles they did not fail on, their facts and vectors.
+    ``lead``: embed only each article's first ``lead`` sentences (``complete_stories`` adds the rest where needed)."""
     claim_options = options.claims
     facts = in_chunks(
         articles,
@@ -164,8 +174,52 @@ def parse_articles(
     )
     kept = [a for a in articles if a.id in facts]
     attach_sources_cited(kept, facts)  # the dossier's articles[] carry what the claims stage found
-    vectors = in_chunks(kept, embed_articles, EMBEDDER_FAILED, left_out, "embed", progress)
+    vectors = in_chunks(kept, lambda batch: embed_articles(batch, lead), EMBEDDER_FAILED, left_out, "embed", progress)
     return [a for a in kept if a.id in vectors], facts, vectors
+
+
+def complete_stories(
+    articles: Sequence[Article],
+    facts: Mapping[str, ArticleFacts],
+    vectors: dict[str, np.ndarray],
+    options: Options,
+    progress: Progress,
+    left_out: list[Skipped],
+) -> tuple[list[Article], list[StoryGroup], dict[str, np.ndarray]]:
+    """Group ``articles`` by their leads' vectors (all that grouping reads), then embed the rest of every article
+    that shares a story, with the texts the cross-check compares (``claims.clauses.compared_texts``), in one
+    batched pass: a story of one article needs nothing more. ``vectors`` is completed in place. Returns the articles
+    kept (an article the embedder fails on is left out), their stories and the compared texts' vectors.
+
+    The stories are grouped again once the vectors are whole: the same partition (the leads' vectors are the same
+    rows), now with ties that can point to any sentence pair."""
+    by_id = {a.id: a for a in articles}
+    texts: dict[str, np.ndarray] = {}
+    whole: set[str] = set()
+    groups = group_stories(articles, facts, vectors, options.stories)
+    # a left-out article changes its story and may put others in a story: at most a few rounds
+    for _ in range(len(articles) + 1):
+        need = [by_id[a] for g in groups if len(g.articles) > 1 for a in g.articles if a not in whole]
+        if not need:
+            break
+
+        def complete(batch: list[Article]) -> dict[str, tuple[np.ndarray, dict[str, np.ndarray]]]:
+            compared = [t for a in batch for t in compared_texts(a, facts.get(a.id))]
+            full, vecs = complete_vectors(batch, vectors, compared)
+            return {a.id: (full[a.id], vecs) for a in batch}
+
+        done = in_chunks(need, complete, EMBEDDER_FAILED, left_out, "embed stories", progress)
+        for aid, (full, vecs) in done.items():
+            vectors[aid] = full
+            texts.update(vecs)
+        whole.update(a.id for a in need)
+        if len(done) < len(need):
+            articles = [a for a in articles if a.id not in {n.id for n in need if n.id not in done}]
+            for a in need:
+                if a.id not in done:
+                    vectors.pop(a.id, None)
+        groups = group_stories(articles, facts, vectors, options.stories)
+    return list(articles), groups, texts
 
 
 def analyze_articles(
@@ -178,13 +232,15 @@ def analyze_articles(
     the cross-check fail is left out and reported in ``skipped`` (when given); the rest of the run goes on."""
     options = options or Options()
     left_out: list[Skipped] = [] if skipped is None else skipped
-    articles, facts, vectors = parse_articles(articles, options, progress, left_out)
+    articles, facts, vectors = parse_articles(
+        articles, options, progress, left_out, lead=options.stories.lead_sentences
+    )
+    articles, story_groups, texts = complete_stories(articles, facts, vectors, options, progress, left_out)
     by_id = {a.id: a for a in articles}
-    story_groups = group_stories(articles, facts, vectors, options.stories)
     stories: list[Story] = []
     for n, sg in enumerate(story_groups):
         progress("stories", n, len(story_groups))
-        story = story_isolated(sg, by_id, facts, vectors, options, left_out)
+        story = story_isolated(sg, by_id, facts, vectors, options, left_out, texts)
         if story is not None:
             stories.append(story)
     progress("stories", len(story_groups), len(story_groups))

@@ -45,7 +45,6 @@ from storytrace.stories.cluster import (
 )
 from storytrace.stories.edits import apply_edits
 from storytrace.stories.features import StoryFeatures, features_from_parts, prune_rows, select_rows
-from storytrace.stories.ids import story_id
 from storytrace.stories.languages import stories_apart
 from storytrace.stories.neardup import band_keys, bucket_pairs, estimated_jaccard
 
@@ -273,7 +272,6 @@ class Grouping:
     story_of_row: np.ndarray  # English row -> story key
     apart: dict[int, StoryGroup]  # story key -> story of articles not read as English
     apart_key: dict[str, int]  # their article id -> story key
-    story_ids: list[str]  # story key -> story id
     sizes: list[int]  # story key -> number of articles
 
 
@@ -286,7 +284,8 @@ def _gather(ds: Any, column: str, dtype: Any) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
 
-Step = Callable[[str], None]  # called as each step of the grouping starts: "table", "candidates", ... (a bench hook)
+Step = Callable[[str], None]  # called as each step of the grouping starts (progress, and the bench's memory per step)
+GROUPING_STEPS = ("parts", "table", "candidates", "scores", "components", "clusters")
 
 
 def _no_step(name: str) -> None:
@@ -312,7 +311,7 @@ def group(ray: Any, parsed: Any, options: Options, settings: RaySettings, step: 
     apart_groups: list[StoryGroup] = []
     if other:
         not_english = parsed.map_batches(other_languages, batch_format="numpy")
-        apart_ds = not_english.groupby("language").map_groups(
+        apart_ds = not_english.groupby("language", num_partitions=settings.partitions(other)).map_groups(
             apart_task, batch_format="numpy", fn_kwargs={"options": options}
         )
         apart_groups = [loads(b) for b in _gather(apart_ds, "group", object)]
@@ -323,16 +322,13 @@ def group(ray: Any, parsed: Any, options: Options, settings: RaySettings, step: 
     story_of_row = np.full(n, -1, dtype=np.int64)
     apart: dict[int, StoryGroup] = {}
     apart_key: dict[str, int] = {}
-    story_ids: list[str] = []
-    for key, (_, first, kind, g) in enumerate(stories):
+    for key, (_, _, kind, g) in enumerate(stories):
         if kind == 0:
             story_of_row[g] = key
-            story_ids.append(story_id([first]))
         else:
             apart[key] = g
             apart_key.update({a: key for a in g.articles})
-            story_ids.append(g.id)
-    return Grouping(table, ids, story_of_row, apart, apart_key, story_ids, [s[0] for s in stories])
+    return Grouping(table, ids, story_of_row, apart, apart_key, [s[0] for s in stories])
 
 
 def _group_english(
@@ -344,8 +340,8 @@ def _group_english(
     step("parts")
     parts = parsed.map_batches(with_row, batch_format="numpy", fn_kwargs={"ids": ids_ref}).materialize()
     step("table")
-    table = ray.remote(build_table).remote(parts.to_arrow_refs(), ids)
-    ray.wait([table], fetch_local=False)
+    table = ray.remote(build_table).remote(parts.to_arrow_refs(), ids_ref[0])
+    ray.wait([table], fetch_local=False)  # built before the candidates start: each step's time and memory are its own
     holder = [table]
     step("candidates")
     nd = neardup_params(so)
@@ -374,13 +370,15 @@ def _group_english(
             )  # fmt: skip
     candidates = sources[0].union(*sources[1:]).materialize()
     step("scores")
-    summation = ray.get(ray.remote(summation_task).remote(candidates.to_arrow_refs(), holder, n))
-    scored = candidates.groupby("bucket", num_partitions=buckets).map_groups(
-        score_task, batch_format="numpy",
-        fn_kwargs={"table": holder, "n": n, "summation": summation, "link_floor": so.link_floor,
-                   "pair_batch": settings.pair_batch},
-    )  # fmt: skip
-    edges = [(ints(b["i"]), ints(b["j"]), np.asarray(b["p"], np.float64)) for b in _batches(scored)]
+    edges = []
+    if candidates.count():
+        summation = ray.get(ray.remote(summation_task).remote(candidates.to_arrow_refs(), holder, n))
+        scored = candidates.groupby("bucket", num_partitions=buckets).map_groups(
+            score_task, batch_format="numpy",
+            fn_kwargs={"table": holder, "n": n, "summation": summation, "link_floor": so.link_floor,
+                       "pair_batch": settings.pair_batch},
+        )  # fmt: skip
+        edges = [(ints(b["i"]), ints(b["j"]), np.asarray(b["p"], np.float64)) for b in _batches(scored)]
     i = np.concatenate([e[0] for e in edges]) if edges else ints([])
     j = np.concatenate([e[1] for e in edges]) if edges else ints([])
     p = np.concatenate([e[2] for e in edges]) if edges else np.zeros(0)

@@ -204,9 +204,12 @@ def read(ray: Any, paths: Sequence[str], options: Options, settings: RaySettings
 
 def parse(ray: Any, articles: Any, options: Options, settings: RaySettings, progress: Any) -> tuple[Any, Any]:
     """``(parsed, skipped)``: the parsed rows (:data:`PARSED_COLUMNS`, materialized) and the articles the parser or
-    the embedder failed on (:data:`SKIPPED_COLUMNS`). Reports ``parse`` progress as batches finish."""
+    the embedder failed on (:data:`SKIPPED_COLUMNS`); ``(None, None)`` without articles. Reports ``parse`` progress
+    as batches finish."""
     total = articles.count()
     progress("parse", 0, total)
+    if not total:
+        return None, None
     actors = settings.actors or max(1, int(ray.cluster_resources().get("CPU", 1)))
     out = articles.map_batches(
         ParseStage, fn_constructor_kwargs={"options": options}, batch_size=settings.parse_batch,
@@ -217,7 +220,7 @@ def parse(ray: Any, articles: Any, options: Options, settings: RaySettings, prog
         blocks.extend(bundle.block_refs)
         done += bundle.num_rows() or 0
         progress("parse", min(done, total), total)
-    rows = ray.data.from_arrow_refs(blocks) if blocks else ray.data.from_items([])
+    rows = ray.data.from_arrow_refs(blocks)
     parsed = rows.map_batches(
         keep_kind, batch_format="numpy", fn_kwargs={"kind": "parsed", "names": PARSED_COLUMNS}
     ).materialize()

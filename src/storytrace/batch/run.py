@@ -4,13 +4,14 @@ record and vector stays in Ray's object store and in the tasks."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from storytrace import __version__
-from storytrace.batch.grouping import Grouping, group
+from storytrace.batch.grouping import GROUPING_STEPS, Grouping, group
 from storytrace.batch.ingest import CROSSCHECK, parse, read
 from storytrace.batch.output import INDEX_SCHEMA, check_format, write_index
 from storytrace.batch.rows import loads
@@ -24,6 +25,7 @@ from storytrace.records import Article, Dossier, Skipped, Story
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as in storytrace.pipeline
 
+SHARD_NAME = re.compile(r"(stories|articles)-\d{5}\.(jsonl|parquet)")
 STORIES_PER_SHARD = 500  # stories per output file (and per story task): files of a few MB, enough tasks to share
 
 
@@ -73,10 +75,18 @@ def _prepare(ray: Any, paths: Sequence[str], options: Options, settings: RaySett
     if articles is None:
         return None, skipped, None
     parsed, parse_skipped = parse(ray, articles, options, settings, progress)
-    progress("group", 0, 1)
-    grouping = group(ray, parsed, options, settings)
-    progress("group", 1, 1)
-    return parsed, skipped.union(parse_skipped), grouping
+    skipped = skipped.union(parse_skipped) if parse_skipped is not None else skipped
+    if parsed is None:
+        return None, skipped, None
+    done = [0]
+
+    def step(name: str) -> None:
+        progress("group", done[0], len(GROUPING_STEPS))
+        done[0] += 1
+
+    grouping = group(ray, parsed, options, settings, step)
+    progress("group", len(GROUPING_STEPS), len(GROUPING_STEPS))
+    return parsed, skipped, grouping
 
 
 def analyze_with_ray(
@@ -133,8 +143,9 @@ def run_batch(
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: a file is in the way (want a directory)")
     out.mkdir(parents=True, exist_ok=True)
-    for old in [*out.glob("stories-*"), *out.glob("articles-*")]:
-        old.unlink()  # a rerun into the same directory must not leave the last run's shards beside the new ones
+    for old in out.iterdir():
+        if SHARD_NAME.fullmatch(old.name):
+            old.unlink()  # a rerun into the same directory must not leave the last run's shards beside the new ones
     with ray_session(settings.num_cpus, settings.address, settings.object_store_memory) as ray:
         parsed, skipped_ds, grouping = _prepare(ray, paths, options, settings, progress)
         files: list[str] = []

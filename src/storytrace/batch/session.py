@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -26,8 +27,9 @@ def import_ray() -> Any:
 def ray_session(
     num_cpus: int | None = None, address: str | None = None, object_store_memory: int | None = None
 ) -> Iterator[Any]:
-    """Use the running Ray session; else connect to ``address`` (a cluster: ``ray://head:10001``, or ``auto``);
-    else start a local one with ``num_cpus`` (all cores when None) for the duration, and shut down what was started.
+    """Use the running Ray session; else connect to ``address`` (a cluster: ``ray://head:10001``, or ``auto``) or
+    to ``$RAY_ADDRESS``; else start a local one with ``num_cpus`` (all cores when None) for the duration, and shut
+    down what was started.
 
     A local session gets a short temporary directory (Ray's unix sockets need paths under 108 bytes), no dashboard
     and no worker logs on the driver's terminal; Ray Data's progress bars and INFO lines are off (storytrace reports
@@ -35,6 +37,8 @@ def ray_session(
     """
     ray = import_ray()
     started = not ray.is_initialized()
+    # inside a Ray job (KubeRay's RayJob, `ray job submit`) RAY_ADDRESS names the cluster the job runs on
+    address = address or os.environ.get("RAY_ADDRESS") or None
     temp_dir = None
     # Ray 2.60 announces at start-up that token authentication is on (it is, by default); not our user's business
     auth_log = logging.getLogger("ray._private.authentication")

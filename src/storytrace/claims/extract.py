@@ -8,8 +8,12 @@ and one attributed claim (kind "attributed", modality "reported").
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 import re
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
 from storytrace.claims.dates import anchor_date, find_dates
@@ -18,7 +22,7 @@ from storytrace.claims.numbers import find_numbers
 from storytrace.claims.quotes import SPEECH_VERBS, FoundQuote, find_quotes, speaker_phrase
 from storytrace.claims.sources import sources_cited
 from storytrace.ingest.language import read_as_english
-from storytrace.nlp import parse_texts
+from storytrace.nlp import load_nlp, parse_texts
 from storytrace.options import ClaimOptions
 from storytrace.records import Article, ArticleClaim, ArticleFacts, ArticleQuote, EventOrder, SentenceRef, Span
 
@@ -57,18 +61,38 @@ _PLACE_LABELS = ("GPE", "LOC", "FAC")
 
 def extract_facts(articles: Sequence[Article], options: ClaimOptions | None = None) -> list[ArticleFacts]:
     """One ArticleFacts per article, in input order. An article in another known language than English gets empty
-    facts: the English parser would read its words as English names, figures and quotes."""
+    facts: the English parser would read its words as English names, figures and quotes. A big batch is split over
+    ``options.n_process`` forked workers, each parsing and extracting its share; the facts are the same either way."""
     options = options or ClaimOptions()
     read = [a for a in articles if read_as_english(a.language)]
-    docs = iter(
-        parse_texts(
-            [a.text for a in read],
-            [a.sentences for a in read],
-            batch_size=options.batch_size,
-            n_process=options.n_process,
-        )
-    )
-    return [facts_for_doc(a, next(docs)) if read_as_english(a.language) else ArticleFacts(a.id) for a in articles]
+    workers = _workers(options, len(read))
+    if workers > 1:
+        load_nlp()  # loaded once, here: the workers are forked with it
+        step = max(1, options.batch_size // 2)  # small shares, so that both workers finish together
+        shares = [read[i : i + step] for i in range(0, len(read), step)]
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            found = iter([f for share in pool.map(_facts_of, shares, [options] * len(shares)) for f in share])
+    else:
+        found = iter(_facts_of(read, options))
+    return [next(found) if read_as_english(a.language) else ArticleFacts(a.id) for a in articles]
+
+
+def _facts_of(articles: Sequence[Article], options: ClaimOptions) -> list[ArticleFacts]:
+    docs = parse_texts([a.text for a in articles], [a.sentences for a in articles], batch_size=options.batch_size)
+    return [facts_for_doc(a, doc) for a, doc in zip(articles, docs, strict=True)]
+
+
+def _workers(options: ClaimOptions, n: int) -> int:
+    """Processes to parse ``n`` articles with: one for a small batch, and one wherever forking is unsafe — a
+    thread other than the main one (the web app ingests in worker threads; a fork copies only the calling thread,
+    and the locks the others held stay locked in the child) or a platform without fork."""
+    if (
+        n < options.parallel_from
+        or threading.current_thread() is not threading.main_thread()
+        or "fork" not in mp.get_all_start_methods()
+    ):
+        return 1
+    return max(1, min(options.n_process, os.cpu_count() or 1, -(-n // options.parallel_from)))
 
 
 def _sentence_ref(idxs: Sequence[int]) -> SentenceRef:

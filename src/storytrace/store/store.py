@@ -16,6 +16,7 @@ and the story update commits only over the state it analysed (see :meth:`Store.u
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import random
 import threading
@@ -424,6 +425,7 @@ class Store:
         _set_meta(conn, "analysis", fingerprint)
         _set_meta(conn, "settings", _dumps(options.settings()))
         _set_meta(conn, "stories_generation", str(snap.generation + 1))
+        _set_meta(conn, "decided", _decided(options, snap.decisions))
         return True
 
     def _snapshot(self) -> _Snapshot:
@@ -713,6 +715,10 @@ def _read_grow(conn: Connection, fingerprint: str, options: Options) -> _Snapsho
     if stored != fingerprint or not index.complete(conn, options.stories, n):
         return None
     decisions = review.read_decisions(conn)
+    # a merge, split or declaration stored without its story update (its process died in between): a full update
+    # applies it, since any story may bear on it
+    if conn.execute(select(t.meta.c.value).where(t.meta.c.key == "decided")).scalar() != _decided(options, decisions):
+        return None
     new_ids = index.pending_ids(conn)
     new, facts, vectors = _load_articles(conn, new_ids)
     reach = index.candidates(
@@ -741,6 +747,13 @@ def _read_grow(conn: Connection, fingerprint: str, options: Options) -> _Snapsho
         articles, {**facts, **old_facts}, {**vectors, **old_vectors}, previous, stored, generation, decisions,
         declared, n_articles=n,
     )  # fmt: skip
+
+
+def _decided(options: Options, decisions: Sequence[Decision]) -> str:
+    """Digest of what the editor's decisions change in an analysis (merges, splits, declarations; not confirmations
+    or dismissals, which need none)."""
+    o = review.with_decisions(options, decisions)
+    return hashlib.sha256(repr((o.stories.edits, o.reuse.declarations)).encode("utf-8")).hexdigest()[:32]
 
 
 def _stories_of(conn: Connection, article_ids: Sequence[str]) -> list[str]:

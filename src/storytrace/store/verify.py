@@ -34,7 +34,8 @@ class StoreCheck:
 
 
 def verify(url_or_path: str | os.PathLike[str], *, finished: bool = True) -> StoreCheck:
-    """Check a store. Always: the file's integrity, foreign keys, every article whole (row, facts and vectors), no
+    """Check a store. Always: the file's integrity, foreign keys, every article whole (row, facts, vectors and
+    story-index entries), no
     origin stored twice, every story's member list equal to its rows. ``finished``: also that every article belongs
     to a story, as it must once an ingest has run to the end (after a crash, until the next ingest, it may not)."""
     with open_store(url_or_path) as store, store.engine.connect() as conn:
@@ -52,7 +53,8 @@ def verify(url_or_path: str | os.PathLike[str], *, finished: bool = True) -> Sto
         ids = [r.id for r in rows]
         with_facts = {r[0] for r in conn.execute(select(t.article_facts.c.article_id))}
         with_vectors = {r[0] for r in conn.execute(select(t.article_vectors.c.article_id))}
-        for name, have in (("facts", with_facts), ("vectors", with_vectors)):
+        indexed = {r.article_id: r.pending for r in conn.execute(select(t.article_index))}
+        for name, have in (("facts", with_facts), ("vectors", with_vectors), ("index entries", set(indexed))):
             if have != set(ids):
                 problems.append(f"articles without {name} or {name} without article: {sorted(have ^ set(ids))}")
         origins = Counter(o for r in rows for o in set(_origins(json.loads(r.data))))
@@ -77,6 +79,10 @@ def verify(url_or_path: str | os.PathLike[str], *, finished: bool = True) -> Sto
             problems.append(f"stories name articles not stored: {sorted(in_stories - set(ids))}")
         if finished and set(ids) - in_stories:
             problems.append(f"articles in no story: {sorted(set(ids) - in_stories)}")
+        # the story transaction clears the mark of every article it puts in a story: a story's article still marked
+        # would be attached a second time
+        if {a for a, pending in indexed.items() if pending} & in_stories:
+            problems.append("articles in a story still marked pending in the index")
         problems += flat.check(conn)  # the flat tables were written in the same transactions as the JSON
     return StoreCheck(integrity, sorted(ids), duplicated, problems, stories)
 

@@ -1,7 +1,8 @@
 """How much of an article carries nothing another article could support or contradict, and how much is opinion.
 
-Both are shares of the article's **characters**, counted over its sentences (``Article.sentences``; whitespace
-between sentences counts for nothing), so a long sentence weighs more than a short one.
+Both are weighted by the article's **characters**, counted over its sentences (``Article.sentences``; whitespace
+between sentences counts for nothing), so a long sentence weighs more than a short one. Padding is graded per
+sentence (``sentence_padding``) around the yes/no line below; the article's padding is the characters' mean of it.
 
 A sentence is *checkable* when the earlier stages found something in it that another account could confirm or deny:
 

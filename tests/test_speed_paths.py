@@ -1,0 +1,129 @@
+"""The fast paths give what the plain ones give: lead-first embedding, vectors completed only where a story has two
+articles, compared texts embedded upstream, and parsing over forked workers (docs/speed.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storytrace.claims import extract_facts
+from storytrace.claims.clauses import claim_parts, clause_spans, compared_texts
+from storytrace.claims.extract import _workers
+from storytrace.embed import complete_vectors, embed, embed_articles
+from storytrace.ingest import read_inputs, split_sentences
+from storytrace.options import ClaimOptions, Options
+from storytrace.pipeline import analyze_articles, complete_stories, no_progress, parse_articles, story_isolated
+from storytrace.records import Article
+from storytrace.stories import group_stories
+
+# a report that shares no story with the example corpus: a story of one article, longer than its lead
+LONE = (
+    "The regional rail operator will raise fares by four percent from the first of June, its chief executive said "
+    "on Wednesday.\n\nThe increase follows two years of frozen prices and a rise in the cost of electricity for the "
+    "trains, the operator said in a statement.\n\nCommuter groups said the rise would hit part-time workers "
+    "hardest, since season tickets are discounted only for five days a week.\n\nThe operator carried 41 million "
+    "passengers last year, up from 37 million the year before, and plans to order 12 new trains by 2027."
+)
+
+
+def lone_article() -> Article:
+    return Article(
+        id="lone-rail-fares", origin="lone.txt", origins=["lone.txt"], text=LONE, sentences=split_sentences(LONE),
+        published="2025-03-12", title="Rail fares to rise by four percent",
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def pile(corpus_dir) -> list[Article]:
+    articles, skipped = read_inputs([str(corpus_dir)])
+    assert not skipped
+    return [*articles, lone_article()]
+
+
+def test_lead_first_gives_the_stories_full_embedding_gives(pile: list[Article]) -> None:
+    options = Options()
+    fast = analyze_articles(pile, options)
+    # the plain path: every sentence embedded before grouping, the cross-check embedding its own compared texts
+    arts, facts, vectors = parse_articles(pile, options, no_progress, [])
+    by_id = {a.id: a for a in arts}
+    plain = [story_isolated(g, by_id, facts, vectors, options, []) for g in group_stories(arts, facts, vectors)]
+    assert [s.to_dict() for s in fast] == [s.to_dict() for s in plain if s is not None]
+    assert any(len(s.articles) == 1 for s in fast) and any(len(s.articles) > 1 for s in fast)
+
+
+def test_only_articles_that_share_a_story_are_embedded_whole(pile: list[Article]) -> None:
+    options = Options()
+    lead = options.stories.lead_sentences
+    arts, facts, vectors = parse_articles(pile, options, no_progress, [], lead=lead)
+    assert all(len(v) == min(lead, len(by.sentences)) for v, by in zip(vectors.values(), arts, strict=True))
+    kept, groups, texts = complete_stories(arts, facts, vectors, options, no_progress, [])
+    story_of = {a: g for g in groups for a in g.articles}
+    for a in kept:
+        alone = len(story_of[a.id].articles) == 1
+        assert len(vectors[a.id]) == (min(lead, len(a.sentences)) if alone else len(a.sentences))
+    shared = {t for a in kept if len(story_of[a.id].articles) > 1 for t in compared_texts(a, facts[a.id])}
+    assert shared and shared <= set(texts)
+    assert "lone-rail-fares" in story_of and len(story_of["lone-rail-fares"].articles) == 1
+
+
+def test_completed_vectors_are_the_full_embedding(pile: list[Article]) -> None:
+    some = pile[:4]
+    full = embed_articles(some)
+    leads = embed_articles(some, lead=2)
+    extra = ["a clause of some claim", "the first of two events", "a clause of some claim"]
+    completed, vecs = complete_vectors(some, leads, extra)
+    for a in some:
+        assert np.array_equal(completed[a.id], full[a.id])
+    assert sorted(vecs) == sorted(set(extra))
+    assert np.array_equal(np.stack([vecs[t] for t in extra]), embed(extra))
+
+
+def test_a_sentence_has_one_vector_whatever_it_is_batched_with() -> None:
+    texts = [LONE[s:e] for s, e in split_sentences(LONE)]
+    together = embed(texts + ["A much longer sentence " * 20, "Short."], batch_size=3)
+    for k, t in enumerate(texts):
+        assert np.array_equal(embed([t])[0], together[k])
+
+
+def test_forked_parsing_gives_the_facts_one_process_gives(pile: list[Article]) -> None:
+    batch = [dataclasses.replace(a, id=f"{a.id}-{k}") for k in range(2) for a in pile]
+    assert _workers(ClaimOptions(n_process=2, parallel_from=4), len(batch)) == 2
+    one = extract_facts(batch, ClaimOptions(n_process=1))
+    two = extract_facts(batch, ClaimOptions(n_process=2, parallel_from=4))
+    assert [f.to_dict() for f in two] == [f.to_dict() for f in one]
+
+
+def test_no_fork_outside_the_main_thread_nor_for_a_small_batch() -> None:
+    options = ClaimOptions(n_process=2, parallel_from=16)
+    assert _workers(options, 15) == 1
+    seen: list[int] = []
+    worker = threading.Thread(target=lambda: seen.append(_workers(options, 1000)))
+    worker.start()
+    worker.join()
+    assert seen == [1]
+
+
+words = st.sampled_from(["ships", "waited", "after", "before", "a", "fire", ",", "and", "which", "the", "port"])
+
+
+@given(st.lists(words, max_size=40).map(" ".join))
+def test_clauses_are_ordered_and_each_a_statement(text: str) -> None:
+    spans = clause_spans(text)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a <= b <= c for (a, b), (c, _) in zip(spans, spans[1:], strict=False))
+    if len(spans) > 1:
+        assert all(len(text[a:b].split()) >= 5 for a, b in spans)
+
+
+def test_a_claim_joining_two_statements_is_compared_by_each(pile: list[Article]) -> None:
+    (facts,) = extract_facts([lone_article()])
+    parts = {c.id: claim_parts(lone_article(), c) for c in facts.claims}
+    split = [p for p in parts.values() if len(p) > 1]
+    assert split, "the lone report has a sentence that joins two statements"
+    texts = set(compared_texts(lone_article(), facts))
+    assert all(p.own_vector and p.text in texts for ps in split for p in ps)
