@@ -156,9 +156,10 @@ class ClaimOptions:
     batch_size: int = 32
     # forked processes that parse a batch, each its share (claims.extract; never from a thread other than the main
     # one): spaCy's parser and NER ran 11.5 articles/s on one core, 28/s over two (../shared/docs/MODELS.md). Only
-    # from parallel_from articles on, so that a worker has work enough to pay for its fork (docs/speed.md)
+    # with at least articles_per_process articles for each, so that a worker has work enough to pay for its fork
+    # (docs/speed.md)
     n_process: int = 2
-    parallel_from: int = 16
+    articles_per_process: int = 8
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,10 @@ class Options:
     crosscheck: CrosscheckOptions = field(default_factory=CrosscheckOptions)
     verdicts: VerdictOptions = field(default_factory=VerdictOptions)
     progress: bool = False
+    # forked processes the per-story work (reuse, cross-check, verdicts) is split over in pipeline.analyze_articles,
+    # never from a thread other than the main one: the stories are independent, and two cores analyse them in about
+    # half the time (docs/speed.md); the stories are the same either way
+    processes: int = 2
 
     def settings(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
