@@ -10,8 +10,10 @@ from pathlib import Path
 from conftest import ROOT, shared_data
 
 SAMPLE_SIZE = 20  # the first 20 pages in sorted id order
-# Measured on this sample: F1 0.9886 (precision 0.9823, recall 0.9950); the floor leaves a little room.
-F1_FLOOR = 0.975
+# Measured on this sample: F1 0.9751 (precision 0.9729, recall 0.9773). It was 0.9886 before issue 12 cut bare link
+# lines ("http://amzn.to/…", "www.example.co.kr"), which this benchmark's gold counts as body text; the cut is
+# deliberate (they carry no claim), so the floor moved with it, and still leaves a little room.
+F1_FLOOR = 0.97
 
 
 def _bench():  # type: ignore[no-untyped-def]

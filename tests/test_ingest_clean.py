@@ -108,7 +108,6 @@ def test_link_previews_and_embeds_are_cut() -> None:
         "https://t.co/Xy12AbCdEf",
         "www.example-news.com/local/2025/03/council-budget",
         "examplenews.com",
-        "Budget day at the town hall pic.twitter.com/abc123XYZ — Jane Roe (@janeroe) March 12, 2025",
         "Image source, Getty Images",
         "Image caption, The council chamber on Monday",
         "Getty Images",
@@ -124,6 +123,13 @@ def test_a_link_left_behind_inside_a_paragraph_is_cut() -> None:
     out = edit(["The council published the budget (opens in new tab) on its website on Monday."])
     assert out.paragraphs == ["The council published the budget on its website on Monday."]
     assert out.removed == ["(opens in new tab)"]
+
+
+def test_an_embedded_post_keeps_its_words_and_credit_and_loses_its_picture_link() -> None:
+    # outlets quote the same posts: the words and "— Name (@handle) date" are the quote and its speaker
+    out = edit([BODY, "Budget day at the town hall pic.twitter.com/abc123XYZ", "— Jane Roe (@janeroe) March 12, 2025"])
+    assert out.paragraphs == [BODY, "Budget day at the town hall", "— Jane Roe (@janeroe) March 12, 2025"]
+    assert out.removed == ["pic.twitter.com/abc123XYZ"]
 
 
 def test_a_writers_biography_and_contact_lines_are_cut_at_the_foot_only() -> None:

@@ -131,11 +131,10 @@ _FURNITURE = [
         r"^listen to (this|the) (article|story)\b",
         r"^(privacy policy|terms of (use|service)|about us|contact us|manage preferences|skip to (main )?content)$",
         r"^(click|tap) here\b",
-        # link previews and embeds: a bare address, an embedded post's tail, a picture's source and caption labels
+        # link previews: a bare address, a picture's source and caption labels. An embedded post is kept: its
+        # words and its "— Name (@handle) date" credit are what outlets quote (only its picture link goes, inline)
         r"^(https?://|www\.)\S+$",
         r"^([a-z0-9-]+\.)+[a-z]{2,}(/\S*)?$",
-        r"\bpic\.twitter\.com/\w+",
-        r"[—–-]\s*[^()\n]{1,60}\(@\w{1,30}\)\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4}$",
         r"^(image|media|video) (source|caption)\s*[,:]",
         r"^(getty images|ap photo|reuters|afp|pa|epa|shutterstock)(\s*/\s*[\w .]{1,40})?$",
         r"^(photograph|photo|picture)\s*:\s*[\w .,/&-]{1,60}$",
@@ -143,7 +142,9 @@ _FURNITURE = [
     )
 ]
 # Inside a paragraph: what a link left behind when its page was flattened to text ("(opens in new tab)").
-_INLINE_JUNK = re.compile(r"\s*\((?:opens|open|link opens) in (?:a )?new (?:tab|window)\)", re.I)
+_INLINE_JUNK = re.compile(
+    r"\s*\((?:opens|open|link opens) in (?:a )?new (?:tab|window)\)|\s*\bpic\.twitter\.com/\w+", re.I
+)
 # A writer's biography or contact line above or below the story: "Jane Doe is a reporter for the Courier covering
 # city hall.", "Contact her at ...", "He can be reached at ...". Cut only in the header lines and at the foot of the
 # body, where such notes sit: in the middle of a story "X is a reporter" is news.
