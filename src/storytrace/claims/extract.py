@@ -8,12 +8,8 @@ and one attributed claim (kind "attributed", modality "reported").
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
 import re
-import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
 from storytrace.claims.dates import anchor_date, find_dates
@@ -21,6 +17,7 @@ from storytrace.claims.entities import ArticleEntities, article_entities
 from storytrace.claims.numbers import find_numbers
 from storytrace.claims.quotes import SPEECH_VERBS, FoundQuote, find_quotes, speaker_phrase
 from storytrace.claims.sources import sources_cited
+from storytrace.forking import fork_pool, fork_workers
 from storytrace.ingest.language import read_as_english
 from storytrace.nlp import load_nlp, parse_texts
 from storytrace.options import ClaimOptions
@@ -65,12 +62,13 @@ def extract_facts(articles: Sequence[Article], options: ClaimOptions | None = No
     ``options.n_process`` forked workers, each parsing and extracting its share; the facts are the same either way."""
     options = options or ClaimOptions()
     read = [a for a in articles if read_as_english(a.language)]
-    workers = _workers(options, len(read))
+    workers = fork_workers(options.n_process, len(read), options.articles_per_process)
     if workers > 1:
         load_nlp()  # loaded once, here: the workers are forked with it
-        step = max(1, options.batch_size // 2)  # small shares, so that both workers finish together
+        # four shares per worker, so that the workers finish together
+        step = max(options.articles_per_process, -(-len(read) // (4 * workers)))
         shares = [read[i : i + step] for i in range(0, len(read), step)]
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        with fork_pool(workers) as pool:
             found = iter([f for share in pool.map(_facts_of, shares, [options] * len(shares)) for f in share])
     else:
         found = iter(_facts_of(read, options))
@@ -80,19 +78,6 @@ def extract_facts(articles: Sequence[Article], options: ClaimOptions | None = No
 def _facts_of(articles: Sequence[Article], options: ClaimOptions) -> list[ArticleFacts]:
     docs = parse_texts([a.text for a in articles], [a.sentences for a in articles], batch_size=options.batch_size)
     return [facts_for_doc(a, doc) for a, doc in zip(articles, docs, strict=True)]
-
-
-def _workers(options: ClaimOptions, n: int) -> int:
-    """Processes to parse ``n`` articles with: one for a small batch, and one wherever forking is unsafe — a
-    thread other than the main one (the web app ingests in worker threads; a fork copies only the calling thread,
-    and the locks the others held stay locked in the child) or a platform without fork."""
-    if (
-        n < options.parallel_from
-        or threading.current_thread() is not threading.main_thread()
-        or "fork" not in mp.get_all_start_methods()
-    ):
-        return 1
-    return max(1, min(options.n_process, os.cpu_count() or 1, -(-n // options.parallel_from)))
 
 
 def _sentence_ref(idxs: Sequence[int]) -> SentenceRef:

@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from storytrace.claims.clauses import compared_texts
 from storytrace.crosscheck.align import align, claim_items
 from storytrace.crosscheck.conflicts import order_conflicts, pair_conflicts, role_conflicts
 from storytrace.crosscheck.context import StoryContext, first_sentence
@@ -38,16 +37,6 @@ def _link_story_entities(facts_list: list[ArticleFacts]) -> None:
     link_entities(facts_list)
 
 
-def _compared_vectors(
-    story: StoryGroup, articles: Mapping[str, Article], facts: Mapping[str, ArticleFacts]
-) -> dict[str, np.ndarray]:
-    if len(story.articles) < 2:
-        return {}  # in a story of one article nothing is compared with another's
-    from storytrace.embed import embed_texts
-
-    return embed_texts([t for a in story.articles if a in articles for t in compared_texts(articles[a], facts.get(a))])
-
-
 def crosscheck(
     story: StoryGroup,
     articles: Mapping[str, Article],
@@ -60,9 +49,12 @@ def crosscheck(
 ) -> StoryFindings:
     """The story's findings. ``vectors``: each article's sentence vectors; ``texts``: the vectors of the other texts
     compared by meaning (``claims.clauses.compared_texts``), which the pipeline embeds once, upstream, with the
-    sentences. A caller without them (a bench, a test, the Ray batch) gets them embedded here, the same."""
+    sentences (``pipeline.analyze_story`` always passes them). A caller without them, a bench or a test, gets the
+    same vectors embedded here."""
     if texts is None:
-        texts = _compared_vectors(story, articles, facts)
+        from storytrace.embed import compared_vectors
+
+        texts = compared_vectors([articles[a] for a in story.articles if a in articles], facts)
     _link_story_entities([facts[a] for a in story.articles if a in facts])
     ctx = StoryContext.build(story.articles, articles, facts, vectors, reuse, groups)
     off_topic = find_off_topic(ctx, options)
