@@ -347,7 +347,8 @@ def one_grouping(n: int, num_cpus: int | None, check: bool = False) -> dict[str,
     names = [*steps, "end"]
     marks = [*steps.values(), t + wall]
     return {
-        "records": n, "stories": len(grouping.sizes), "same_as_group_stories": same, "seconds": round(wall, 1),
+        "records": n, "stories": len(grouping.sizes), "edges": grouping.edges, "same_as_group_stories": same,
+        "seconds": round(wall, 1),
         "generate_seconds": round(t_generate, 1), "cpu_seconds": sampler.cpu_seconds(), "driver_peak_mb": peak,
         "peaks": sampler.peaks,
         "overall": sampler.overall(),
@@ -396,8 +397,8 @@ def merge_results(pipeline: list[dict[str, Any]], grouping: list[dict[str, Any]]
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--pipeline", type=int, nargs="*", default=[500, 2000])
-    ap.add_argument("--grouping", type=int, nargs="*", default=[100_000])
+    ap.add_argument("--pipeline", type=int, nargs="*", default=[500, 1000, 2000])
+    ap.add_argument("--grouping", type=int, nargs="*", default=[100_000, 250_000])
     ap.add_argument("--cpus", type=int, default=None)
     ap.add_argument("--one-pipeline", type=int)
     ap.add_argument("--one-grouping", type=int)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -124,6 +126,20 @@ def run_tasks(arts: list[Article], facts: Any, vectors: Any, options: StoryOptio
         sources.append(g.neighbour_task(spans, holder, kind, options.neighbours, buckets))
     cand = concat(sources)
     return table, np.unique(cand["code"]), scored_edges(cand, holder, n, options, rng)
+
+
+def test_the_tasks_leave_a_driver_environment_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run outside a Ray worker (here, or in a driver process with Ray imported), the tasks must not turn forking
+    and threads off for the rest of the process: only a Ray worker gets one process and one thread."""
+    import ray  # imported, as in a driver, but this process is no Ray worker
+
+    assert ray is not None
+    monkeypatch.delenv("STORYTRACE_WORKERS", raising=False)
+    monkeypatch.delenv("STORYTRACE_THREADS", raising=False)
+    arts, facts, vecs = pile(3, 12)
+    run_tasks(arts, facts, vecs, StoryOptions(), 3)
+    assert "STORYTRACE_WORKERS" not in os.environ
+    assert "STORYTRACE_THREADS" not in os.environ
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

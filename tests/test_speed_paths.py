@@ -121,7 +121,7 @@ def test_a_sentence_has_one_vector_whatever_it_is_batched_with() -> None:
 
 
 def test_forked_parsing_gives_the_facts_one_process_gives(pile: list[Article], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("STORYTRACE_WORKERS", raising=False)  # a Ray row function run in this process may have set it
+    monkeypatch.delenv("STORYTRACE_WORKERS", raising=False)  # the environment may carry a Ray worker's setting
     batch = [dataclasses.replace(a, id=f"{a.id}-{k}") for k in range(2) for a in pile]
     assert fork_workers(2, len(batch), 4) == 2
     one = extract_facts(batch, ClaimOptions(n_process=1))

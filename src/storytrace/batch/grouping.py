@@ -278,6 +278,7 @@ class Grouping:
     apart: dict[int, StoryGroup]  # story key -> story of articles not read as English
     apart_key: dict[str, int]  # their article id -> story key
     sizes: list[int]  # story key -> number of articles
+    edges: int = 0  # candidate pairs at or over the link floor: what the driver held
 
 
 def _batches(ds: Any) -> Any:
@@ -310,9 +311,9 @@ def group(ray: Any, parsed: Any, options: Options, settings: RaySettings, step: 
     n = len(ids)
     buckets = settings.partitions(n)
     groups: list[list[int]] = []
-    table = None
+    table, edges = None, 0
     if n:
-        table, groups = _group_english(ray, parsed, ids, options, settings, buckets, step)
+        table, groups, edges = _group_english(ray, parsed, ids, options, settings, buckets, step)
     apart_groups: list[StoryGroup] = []
     if other:
         not_english = parsed.map_batches(other_languages, batch_format="numpy")
@@ -333,12 +334,12 @@ def group(ray: Any, parsed: Any, options: Options, settings: RaySettings, step: 
         else:
             apart[key] = g
             apart_key.update({a: key for a in g.articles})
-    return Grouping(table, ids, story_of_row, apart, apart_key, [s[0] for s in stories])
+    return Grouping(table, ids, story_of_row, apart, apart_key, [s[0] for s in stories], edges)
 
 
 def _group_english(
     ray: Any, parsed: Any, ids: np.ndarray, options: Options, settings: RaySettings, buckets: int, step: Step
-) -> tuple[Any, list[list[int]]]:
+) -> tuple[Any, list[list[int]], int]:
     so = options.stories
     n = len(ids)
     ids_ref = [ray.put(ids)]
@@ -383,12 +384,21 @@ def _group_english(
             fn_kwargs={"table": holder, "n": n, "summation": summation, "link_floor": so.link_floor,
                        "pair_batch": settings.pair_batch},
         )  # fmt: skip
-        edges = [(ints(b["i"]), ints(b["j"]), np.asarray(b["p"], np.float64)) for b in _batches(scored)]
-    i = np.concatenate([e[0] for e in edges]) if edges else ints([])
-    j = np.concatenate([e[1] for e in edges]) if edges else ints([])
+        # rows as int32 (a pile under 2^31 articles): the edges are most of what the driver holds
+        edges = [
+            (b["i"].astype(np.int32), b["j"].astype(np.int32), np.asarray(b["p"], np.float64)) for b in _batches(scored)
+        ]
+    pairs = (
+        np.stack([np.concatenate([e[0] for e in edges]), np.concatenate([e[1] for e in edges])], axis=1)
+        if edges
+        else np.zeros((0, 2), np.int32)
+    )
     p = np.concatenate([e[2] for e in edges]) if edges else np.zeros(0)
+    del edges
     step("components")
-    singles, leaves = components(n, np.stack([i, j], axis=1), p, so.link_floor)
+    singles, leaves = components(n, pairs, p, so.link_floor)
+    n_edges = len(p)
+    del pairs, p
     groups = list(singles)
     step("clusters")
     if leaves:
@@ -400,4 +410,4 @@ def _group_english(
     groups = sorted((sorted(g) for g in groups), key=lambda g: g[0])
     if so.edits:  # an editor's merges and splits (storytrace review) overrule the scores
         groups = apply_edits(groups, [str(x) for x in ids], so.edits)
-    return table, groups
+    return table, groups, n_edges

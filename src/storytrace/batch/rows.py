@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 import zlib
 from collections.abc import Sequence
 from typing import Any
@@ -43,6 +44,17 @@ def bucket(key: str, buckets: int) -> int:
 
 def in_worker() -> None:
     """Inside a Ray worker, which already runs one process per CPU: the stages must not fork their own process pools
-    or start a thread per core (the stages read these at call time)."""
+    or start a thread per core (the stages read these at call time).
+
+    Only in a Ray worker process: the same row functions also run in the driver (tests, a local call), where the
+    settings would outlive the call and turn forking off for the rest of the process."""
+    ray = sys.modules.get("ray")
+    if ray is None:  # Ray never imported: not a Ray worker
+        return
+    # the public RuntimeContext has no "am I a worker" call; a worker process's global worker is in WORKER_MODE
+    worker = getattr(getattr(ray, "_private", None), "worker", None)
+    mode = getattr(getattr(worker, "global_worker", None), "mode", None)
+    if mode != getattr(ray, "WORKER_MODE", object()):
+        return
     os.environ.setdefault("STORYTRACE_WORKERS", "1")
     os.environ.setdefault("STORYTRACE_THREADS", "1")

@@ -400,7 +400,7 @@ def _split(
     keep = p >= floor
     e = cand[keep]
     graph = sparse.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n)).tocsr()
-    local = graph[rows][:, rows]
+    local = graph if len(rows) == n else graph[rows][:, rows]  # the whole pile: no copy of the graph
     _ncomp, labels = connected_components(local, directed=False)
     order = np.argsort(labels, kind="stable")
     bounds = np.flatnonzero(np.diff(labels[order])) + 1
