@@ -9,7 +9,8 @@ grouping alone on synthetic grouping records; time, and the driver's and the wor
   are new stories. ``run_batch`` on a local Ray session of all cores; the session's start is timed apart.
 - Grouping alone: ``storytrace.batch.grouping.group`` on N grouping records made in Ray tasks from the originals'
   parsed facts and lead vectors (``bench/storydata.py`` caches them), replicated and perturbed as ``bench/speed.py``
-  does (words and names suffixed per copy, vectors turned by a random rotation per copy).
+  does (words and names suffixed per copy, vectors turned by a random rotation per copy), copy ``c`` published
+  ``c`` weeks after its original (``week_later``).
 - Memory, sampled every 0.5 s: the driver's RSS (and its peak, ``ru_maxrss``), each Ray worker process's RSS and
   PSS (RSS counts the object-store pages a worker maps, PSS shares them out), and the object store's use of
   ``/dev/shm``; per stage. Every size runs in a fresh process, so peaks do not carry over.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime
 import json
 import os
 import pickle
@@ -197,12 +199,24 @@ def pipeline_input(n: int) -> Path:
         art = base[int(order[a])]
         rows.append({
             "title": suffix(art.title or "", c) or None, "text": suffix(art.text, c), "outlet": art.outlet,
-            "published": art.published,
+            "published": art.published if c == 0 else week_later(art, c),
         })  # fmt: skip
     for f in range(0, n, PER_FILE):
         with open(folder / f"part-{f // PER_FILE:05d}.jsonl", "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows[f : f + PER_FILE])
     return folder
+
+
+UNDATED_BASE = datetime.date(2000, 1, 3)  # ECB+ texts carry no date: their copies count their weeks from here
+
+
+def week_later(article: Any, c: int) -> str:
+    """Copy ``c``'s publication date: the original's (else ``UNDATED_BASE``) plus ``c`` weeks. A feed of a million
+    articles spans years, not the eleven months of METER: copies a week apart make a pile of 1M span seven years, so
+    the time horizon of the nearest-neighbour search sees about nine weeks of copies at a time, as it would on a
+    real feed (every record dated, as feeds and crawls are)."""
+    base = datetime.date.fromisoformat(article.published[:10]) if article.published else UNDATED_BASE
+    return (base + datetime.timedelta(days=7 * c)).isoformat()
 
 
 class SyntheticParts:
@@ -227,7 +241,9 @@ class SyntheticParts:
             c, k = divmod(int(row), n0)
             a, f, v = self.base[k]
             aid = f"{a.id}-c{c}"
-            arts.append(dataclasses.replace(a, id=aid, text=suffix(a.text, c), title=suffix(a.title or "", c) or None))
+            arts.append(dataclasses.replace(
+                a, id=aid, text=suffix(a.text, c), title=suffix(a.title or "", c) or None, published=week_later(a, c),
+            ))  # fmt: skip
             ents = [dataclasses.replace(e, text=suffix(e.text, c)) for e in (f.entities if f else [])]
             facts[aid] = ArticleFacts(article=aid, entities=ents)
             if v is not None and len(v):

@@ -57,7 +57,7 @@ def pile(seed: int, n: int) -> tuple[list[Article], dict[str, ArticleFacts], dic
         arts.append(
             Article(
                 aid, f"{aid}.txt", [f"{aid}.txt"], text, title=None if rng.random() < 0.3 else text[:30].title(),
-                published=None if rng.random() < 0.5 else f"2025-03-{int(rng.integers(1, 29)):02d}",
+                published=None if rng.random() < 0.5 else f"2025-{int(rng.integers(1, 6)):02d}-{int(rng.integers(1, 29)):02d}",
                 sentences=[(0, len(text))],
             )
         )  # fmt: skip
@@ -123,7 +123,7 @@ def run_tasks(arts: list[Article], facts: Any, vectors: Any, options: StoryOptio
     sources += [g.posting_task(b, n, options.max_posting, buckets) for b in by_bucket(names)]
     for kind, block in (("words", g.SPARSE_BLOCK), ("lead", g.DENSE_BLOCK)):
         spans = {"start": np.arange(0, n, block), "end": np.minimum(np.arange(0, n, block) + block, n)}
-        sources.append(g.neighbour_task(spans, holder, kind, options.neighbours, buckets))
+        sources.append(g.neighbour_task(spans, holder, kind, options.neighbours, buckets, options.horizon_days))
     cand = concat(sources)
     return table, np.unique(cand["code"]), scored_edges(cand, holder, n, options, rng)
 

@@ -123,9 +123,12 @@ class StoryOptions:
     # merges and splits an editor made (storytrace review), applied after the grouping; none by default
     edits: tuple[StoryEdit, ...] = ()
     # a store attaches a new article only to stories with an article within this many days of it (published, else
-    # stored): news stories run days to a few weeks, and without a window an old story is reopened by every later
-    # article that names the same country or minister. 28: four weeks, the span of a long-running story (a trial,
-    # a campaign) in the newsroom's sense; no shared corpus dates its stories apart finely enough to tune it
+    # stored), and the grouping seeks nearest neighbours (by words, by lead) only among articles published within
+    # this many days of each other (undated ones are near every article; near-duplicates and shared rare names are
+    # not windowed): news stories run days to a few weeks, without a window an old story is reopened by every later
+    # article that names the same country or minister, and the search would grow with the pile squared. 28: four
+    # weeks, the span of a long-running story (a trial, a campaign) in the newsroom's sense; no shared corpus dates
+    # its stories apart finely enough to tune it
     horizon_days: int = 28
 
 

@@ -35,7 +35,7 @@ from storytrace.batch.settings import RaySettings
 from storytrace.options import Options
 from storytrace.records import StoryGroup
 from storytrace.stories import LEAD_NEIGHBOUR_SIM, WORD_NEIGHBOUR_SIM, WORD_SKETCH, neardup_params
-from storytrace.stories.candidates import posting_pairs, topk_dense_rows, topk_sparse_rows
+from storytrace.stories.candidates import day_window, posting_pairs, topk_dense_rows, topk_sparse_rows
 from storytrace.stories.cluster import (
     DEFAULT_MODEL,
     cluster_components,
@@ -63,6 +63,7 @@ class FeatureTable:
     sketch: sparse.csr_matrix  # each row's heaviest content words: the nearest-neighbour candidates' input
     sketch_t: sparse.csc_matrix
     lead_t: np.ndarray  # the lead matrix transposed, contiguous
+    day_order: np.ndarray  # rows by publication day, undated last: the nearest-neighbour blocks' order
 
     def view(self, rows: np.ndarray) -> StoryFeatures:
         return select_rows(self.features, rows, ids=[str(x) for x in self.ids[rows]])
@@ -110,7 +111,8 @@ def feature_table(parts: Sequence[tuple[int, bytes]], ids: np.ndarray) -> Featur
     # the tasks never need the keys, titles or ids of the whole pile: they stay out of the shared copy
     f = dataclasses.replace(f, ids=[], titles=[], name_keys=None, date_keys=None, name_columns=None, date_columns=None)
     sketch = prune_rows(f.words, WORD_SKETCH)
-    return FeatureTable(f, ids, signatures, sketch, sketch.T.tocsc(), np.ascontiguousarray(f.lead.T))
+    day_order = np.argsort(f.published, kind="stable")
+    return FeatureTable(f, ids, signatures, sketch, sketch.T.tocsc(), np.ascontiguousarray(f.lead.T), day_order)
 
 
 def build_table(blocks: list[Any], ids: np.ndarray) -> FeatureTable:
@@ -186,15 +188,18 @@ def posting_task(batch: Batch, n: int, max_posting: int, buckets: int) -> Batch:
     return codes(posting_pairs(postings, n, max_posting), buckets)
 
 
-def neighbour_task(batch: Batch, table: list[Any], kind: str, k: int, buckets: int) -> Batch:
+def neighbour_task(batch: Batch, table: list[Any], kind: str, k: int, buckets: int, horizon: float | None) -> Batch:
+    """The nearest neighbours of blocks of rows (positions in publication order when the pile has dates), within
+    ``horizon`` days: ``topk_sparse`` / ``topk_dense``'s own blocks."""
     in_worker()
     t = table_of(table)
+    window = day_window(t.features.published, horizon, t.day_order)
     out = []
     for s, e in zip(batch["start"], batch["end"], strict=True):
         if kind == "words":
-            out.append(topk_sparse_rows(t.sketch, t.sketch_t, int(s), int(e), k, WORD_NEIGHBOUR_SIM))
+            out.append(topk_sparse_rows(t.sketch, t.sketch_t, int(s), int(e), k, WORD_NEIGHBOUR_SIM, window))
         else:
-            out.append(topk_dense_rows(t.features.lead, t.lead_t, int(s), int(e), k, LEAD_NEIGHBOUR_SIM))
+            out.append(topk_dense_rows(t.features.lead, t.lead_t, int(s), int(e), k, LEAD_NEIGHBOUR_SIM, window))
     return codes(np.concatenate(out) if out else np.zeros(0), buckets)
 
 
@@ -371,7 +376,8 @@ def _group_english(
             sources.append(
                 ray.data.from_items(spans).map_batches(
                     neighbour_task, batch_size=1, batch_format="numpy",
-                    fn_kwargs={"table": holder, "kind": kind, "k": so.neighbours, "buckets": buckets},
+                    fn_kwargs={"table": holder, "kind": kind, "k": so.neighbours, "buckets": buckets,
+                               "horizon": so.horizon_days},
                 )
             )  # fmt: skip
     candidates = sources[0].union(*sources[1:]).materialize()

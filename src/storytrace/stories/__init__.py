@@ -14,7 +14,7 @@ import numpy as np
 
 from storytrace.options import StoryOptions
 from storytrace.records import Article, ArticleFacts, StoryGroup, StoryTie
-from storytrace.stories.candidates import shared_names, topk_dense, topk_sparse
+from storytrace.stories.candidates import day_window, shared_names, topk_dense, topk_sparse
 from storytrace.stories.cluster import (
     DEFAULT_MODEL,
     PairModel,
@@ -54,12 +54,15 @@ def _candidates(articles: Sequence[Article], f: StoryFeatures, options: StoryOpt
     n = len(articles)
     params = neardup_params(options)
     workers = None if n >= 20 * params.chunk_size else 1  # forking pays off only on big piles
+    # nearest neighbours only within the horizon of each article's publication: the same window the store's index
+    # reads, and what keeps the search from growing with the pile squared
+    window = day_window(f.published, options.horizon_days)
     nd_pairs, _ = near_duplicates([(a.title or "") + "\n" + a.text for a in articles], params, workers)
     codes = [
         nd_pairs[:, 0] * n + nd_pairs[:, 1],
         shared_names(f.names, options.max_posting),
-        topk_sparse(prune_rows(f.words, WORD_SKETCH), options.neighbours, min_sim=WORD_NEIGHBOUR_SIM),
-        topk_dense(f.lead, options.neighbours, min_sim=LEAD_NEIGHBOUR_SIM),
+        topk_sparse(prune_rows(f.words, WORD_SKETCH), options.neighbours, min_sim=WORD_NEIGHBOUR_SIM, window=window),
+        topk_dense(f.lead, options.neighbours, min_sim=LEAD_NEIGHBOUR_SIM, window=window),
     ]
     return candidate_pairs(codes, n)
 
