@@ -382,27 +382,34 @@ def in_fresh_process(flag: str, n: int, num_cpus: int | None, check_upto: int = 
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _by_size(old: list[dict[str, Any]], new: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    runs = {r[key]: r for r in old} | {r[key]: r for r in new}
+    return [runs[k] for k in sorted(runs)]
+
+
 def merge_results(pipeline: list[dict[str, Any]], grouping: list[dict[str, Any]]) -> dict[str, float]:
+    old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    details = dict(old.get("details", {}))
+    # runs of other sizes made earlier are kept: a size run again replaces its own
+    pipeline = _by_size(details.get("ray_pipeline", []), pipeline, "articles")
+    grouping = _by_size(details.get("ray_grouping", []), grouping, "records")
     figures: dict[str, float] = {}
     if pipeline:
-        big = max(pipeline, key=lambda r: r["articles"])
+        big = pipeline[-1]
         figures["ray_articles_per_s"] = big["articles_per_s"]
         figures["ray_articles"] = big["articles"]
         figures["ray_driver_peak_mb"] = big["driver_peak_mb"]
         figures["ray_worker_peak_rss_mb"] = big["overall"]["worker_rss_mb"]
         figures["ray_worker_peak_pss_mb"] = big["overall"]["worker_pss_mb"]
+        details["ray_pipeline"] = pipeline
+        # the 15-minute load average at its end: what the run shared the two cores with
+        details["ray_largest"] = {"articles": big["articles"], "load": f"{big['load_average'][2]:.1f}"}
     for r in grouping:
         label = f"{r['records'] // 1000}k" if r["records"] < 1_000_000 else f"{r['records'] // 1_000_000}m"
         figures[f"grouping_{label}_seconds"] = r["seconds"]
         figures[f"grouping_{label}_peak_mb"] = r["driver_peak_mb"]
         figures[f"grouping_{label}_worker_peak_rss_mb"] = r["overall"]["worker_rss_mb"]
-    old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    details = dict(old.get("details", {}))
-    if pipeline:
-        details["ray_pipeline"] = pipeline
-        big = max(pipeline, key=lambda r: r["articles"])
-        # the 15-minute load average at its end: what the run shared the two cores with
-        details["ray_largest"] = {"articles": big["articles"], "load": f"{big['load_average'][2]:.1f}"}
+        figures[f"grouping_{label}_worker_peak_pss_mb"] = r["overall"]["worker_pss_mb"]
     if grouping:
         details["ray_grouping"] = grouping
     out = {**old, "figures": {**old.get("figures", {}), **figures}, "details": details}

@@ -32,6 +32,9 @@ from storytrace.stories.neardup import shingle_hashes, signatures_from_shingles
 # parser's, then the embedder's, then the cross-check's)
 READ, PARSE, EMBED, CROSSCHECK = 0, 1, 2, 3
 
+# blocks handed to the parse actors at most: beyond a few thousand, task overhead outweighs an even spread
+MAX_PARSE_BLOCKS = 4096
+
 
 ARTICLE_COLUMNS = ("order", "sub", "id", "bucket", "blob")
 SKIPPED_COLUMNS = ("stage", "order", "sub", "blob")
@@ -211,9 +214,14 @@ def parse(ray: Any, articles: Any, options: Options, settings: RaySettings, prog
     if not total:
         return None, None
     actors = settings.actors or max(1, int(ray.cluster_resources().get("CPU", 1)))
-    out = articles.map_batches(
+    # an actor takes a block at a time: a pile merged into a few big blocks kept one actor busy and the others idle
+    # (500 articles in one block ran on one of two cores), so blocks of one parse batch each, and the whole pool
+    # started at once rather than grown from one actor as the queue fills
+    blocks = max(1, min(MAX_PARSE_BLOCKS, -(-total // max(1, settings.parse_batch))))
+    # materialized first: a pool holding every CPU would leave none for a lazy repartition upstream of it
+    out = articles.repartition(blocks).materialize().map_batches(
         ParseStage, fn_constructor_kwargs={"options": options}, batch_size=settings.parse_batch,
-        batch_format="numpy", compute=ray.data.ActorPoolStrategy(min_size=1, max_size=actors),
+        batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=min(actors, blocks)),  # no idle actor
     )  # fmt: skip
     blocks, done = [], 0
     for bundle in out.iter_internal_ref_bundles():  # the blocks stay in the object store; only refs come here
