@@ -385,7 +385,7 @@ ROWS: list[tuple[str, str, str, str, str, str, str]] = [
         "articles through the whole pipeline on Ray Data in one run (`storytrace batch`, local session, 2 shared cores)",
         "METER + ECB+ texts, JSON Lines files of 100",
         "",
-        "≥ 20,000 (not run: 94 min of both cores at this rate; see docs/batch.md)",
+        "≥ 20,000 (not run: 86 min of both cores at this rate; see docs/batch.md)",
         "make bench-ray",
     ),
     (
@@ -400,9 +400,9 @@ ROWS: list[tuple[str, str, str, str, str, str, str]] = [
     (
         "speed",
         "ray_driver_peak_mb",
-        "same run, the driver's peak RSS, MB (ids, edges and Ray's block bookkeeping; no texts or vectors)",
+        "same run, the driver's peak RSS, MB (not flat yet: ~46 KB per added article in the grouping step; docs/batch.md)",
         "same",
-        "300 at 500 articles",
+        "300 at 500 articles, 364 at 2,000",
         "bounded",
         "make bench-ray",
     ),
