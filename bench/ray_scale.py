@@ -136,6 +136,10 @@ class Sampler:
         pss = [_pss_kb(p) / 1024 for p in workers]
         now = {
             "driver_rss_mb": _status_kb("self", "VmRSS") / 1024,
+            # RSS counts the object-store pages the driver maps while it reads blocks; PSS shares them out, and
+            # RssAnon is the driver's own memory
+            "driver_pss_mb": _pss_kb("self") / 1024,
+            "driver_anon_mb": _status_kb("self", "RssAnon") / 1024,
             "worker_rss_mb": max(rss, default=0.0),
             "worker_pss_mb": max(pss, default=0.0),
             "workers_pss_total_mb": sum(pss),
