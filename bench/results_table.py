@@ -16,8 +16,40 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 
+Row = tuple[
+    str, str, str, str, str, str, str
+]  # (file, key, what it measures, data and split, published, goal, command)
+
+
+def _grouping_rows(size: str, records: str, published: str, goal: str) -> list[Row]:
+    """The three rows of one size of the Ray grouping-alone run (bench/ray_scale.py)."""
+    return [
+        (
+            "speed", f"grouping_{size}_seconds",
+            "story grouping alone on Ray Data (feature table, candidates, scores, clusters), seconds",
+            f"{records} grouping records from METER + ECB+ parsed facts, replicated and perturbed, a copy a week",
+            published, goal, "make bench-ray",
+        ),
+        (
+            "speed", f"grouping_{size}_peak_mb", "same run, the driver's peak RSS, MB (ids and the candidate graph's edges)",
+            "same", "", "", "make bench-ray",
+        ),
+        (
+            "speed", f"grouping_{size}_worker_peak_pss_mb",
+            "same run, the largest worker's peak PSS, MB (the feature-table task)", "same", "", "", "make bench-ray",
+        ),
+    ]  # fmt: skip
+
+
+GROUPING_ROWS = [
+    *_grouping_rows("20k", "20,000", "same stories as group_stories in process", ""),
+    *_grouping_rows("100k", "100,000", "", ""),
+    *_grouping_rows("250k", "250,000", "", "1M records (not run: see docs/batch.md)"),
+]
+
+
 # (file, key, what it measures, data and split, published / baseline, goal, command)
-ROWS: list[tuple[str, str, str, str, str, str, str]] = [
+ROWS: list[Row] = [
     (
         "extract",
         "f1",
@@ -415,87 +447,7 @@ ROWS: list[tuple[str, str, str, str, str, str, str]] = [
         "",
         "make bench-ray",
     ),
-    (
-        "speed",
-        "grouping_20k_seconds",
-        "story grouping alone on Ray Data (feature table, candidates, scores, clusters), seconds",
-        "20,000 grouping records from METER + ECB+ parsed facts, replicated and perturbed, a copy a week",
-        "same stories as group_stories in process",
-        "",
-        "make bench-ray",
-    ),
-    (
-        "speed",
-        "grouping_20k_peak_mb",
-        "same run, the driver's peak RSS, MB (ids and the candidate graph's edges)",
-        "same",
-        "",
-        "",
-        "make bench-ray",
-    ),
-    (
-        "speed",
-        "grouping_20k_worker_peak_pss_mb",
-        "same run, the largest worker's peak PSS, MB (the feature-table task)",
-        "same",
-        "",
-        "",
-        "make bench-ray",
-    ),
-    (
-        "speed",
-        "grouping_100k_seconds",
-        "story grouping alone on Ray Data (feature table, candidates, scores, clusters), seconds",
-        "100,000 grouping records from METER + ECB+ parsed facts, replicated and perturbed, a copy a week",
-        "",
-        "",
-        "make bench-ray",
-    ),
-    (
-        "speed",
-        "grouping_100k_peak_mb",
-        "same run, the driver's peak RSS, MB (ids and the candidate graph's edges)",
-        "same",
-        "",
-        "",
-        "make bench-ray",
-    ),
-    (
-        "speed",
-        "grouping_100k_worker_peak_pss_mb",
-        "same run, the largest worker's peak PSS, MB (the feature-table task)",
-        "same",
-        "",
-        "",
-        "make bench-ray",
-    ),
-    (
-        "speed",
-        "grouping_250k_seconds",
-        "story grouping alone on Ray Data (feature table, candidates, scores, clusters), seconds",
-        "250,000 grouping records from METER + ECB+ parsed facts, replicated and perturbed, a copy a week",
-        "",
-        "1M records (not run: see docs/batch.md)",
-        "make bench-ray",
-    ),
-    (
-        "speed",
-        "grouping_250k_peak_mb",
-        "same run, the driver's peak RSS, MB (ids and the candidate graph's edges)",
-        "same",
-        "",
-        "",
-        "make bench-ray",
-    ),
-    (
-        "speed",
-        "grouping_250k_worker_peak_pss_mb",
-        "same run, the largest worker's peak PSS, MB (the feature-table task)",
-        "same",
-        "",
-        "",
-        "make bench-ray",
-    ),
+    *GROUPING_ROWS,
     (
         "speed",
         "ingest_ms_per_article_small_store",

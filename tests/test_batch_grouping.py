@@ -110,7 +110,7 @@ def run_tasks(arts: list[Article], facts: Any, vectors: Any, options: StoryOptio
     buckets = int(rng.integers(1, 5))
     ids = np.array([a.id for a in arts], dtype=str)
     rows = parts_rows(arts, facts, vectors, options, rng)
-    table = g.feature_table(rows[::-1], ids)  # any order of rows
+    table = g.feature_table(rows[::-1], ids, options.horizon_days)  # any order of rows
     holder: list[Any] = [table]
     batches = [
         {"row": np.array([r for r, _ in rows[sl]], dtype=np.int64), "part": np.array([b for _, b in rows[sl]], object)}
@@ -123,7 +123,7 @@ def run_tasks(arts: list[Article], facts: Any, vectors: Any, options: StoryOptio
     sources += [g.posting_task(b, n, options.max_posting, buckets) for b in by_bucket(names)]
     for kind, block in (("words", g.SPARSE_BLOCK), ("lead", g.DENSE_BLOCK)):
         spans = {"start": np.arange(0, n, block), "end": np.minimum(np.arange(0, n, block) + block, n)}
-        sources.append(g.neighbour_task(spans, holder, kind, options.neighbours, buckets, options.horizon_days))
+        sources.append(g.neighbour_task(spans, holder, kind, options.neighbours, buckets))
     cand = concat(sources)
     return table, np.unique(cand["code"]), scored_edges(cand, holder, n, options, rng)
 

@@ -217,11 +217,11 @@ def complete_stories(
             vectors[aid] = full
             texts.update(vecs)
         whole.update(a.id for a in need)
-        if len(done) < len(need):
-            articles = [a for a in articles if a.id not in {n.id for n in need if n.id not in done}]
-            for a in need:
-                if a.id not in done:
-                    vectors.pop(a.id, None)
+        failed = {a.id for a in need if a.id not in done}
+        if failed:
+            articles = [a for a in articles if a.id not in failed]
+            for aid in failed:
+                vectors.pop(aid, None)
         groups = group_stories(articles, facts, vectors, options.stories)
     return list(articles), groups, texts
 

@@ -35,7 +35,7 @@ from storytrace.batch.settings import RaySettings
 from storytrace.options import Options
 from storytrace.records import StoryGroup
 from storytrace.stories import LEAD_NEIGHBOUR_SIM, WORD_NEIGHBOUR_SIM, WORD_SKETCH, neardup_params
-from storytrace.stories.candidates import day_window, posting_pairs, topk_dense_rows, topk_sparse_rows
+from storytrace.stories.candidates import DayWindow, day_window, posting_pairs, topk_dense_rows, topk_sparse_rows
 from storytrace.stories.cluster import (
     DEFAULT_MODEL,
     cluster_components,
@@ -63,7 +63,7 @@ class FeatureTable:
     sketch: sparse.csr_matrix  # each row's heaviest content words: the nearest-neighbour candidates' input
     sketch_t: sparse.csc_matrix
     lead_t: np.ndarray  # the lead matrix transposed, contiguous
-    day_order: np.ndarray  # rows by publication day, undated last: the nearest-neighbour blocks' order
+    window: DayWindow | None  # the nearest-neighbour blocks' publication order and horizon (None: no dates)
 
     def view(self, rows: np.ndarray) -> StoryFeatures:
         return select_rows(self.features, rows, ids=[str(x) for x in self.ids[rows]])
@@ -95,7 +95,7 @@ def table_of(holder: list[Any]) -> FeatureTable:
     return _TABLE[key]
 
 
-def feature_table(parts: Sequence[tuple[int, bytes]], ids: np.ndarray) -> FeatureTable:
+def feature_table(parts: Sequence[tuple[int, bytes]], ids: np.ndarray, horizon: float | None) -> FeatureTable:
     """The feature table from the parts rows ``(row, pickled (FeatureParts, signature))`` of a whole pile:
     ``features_from_parts`` with the pile-wide weights."""
     n = len(ids)
@@ -111,11 +111,11 @@ def feature_table(parts: Sequence[tuple[int, bytes]], ids: np.ndarray) -> Featur
     # the tasks never need the keys, titles or ids of the whole pile: they stay out of the shared copy
     f = dataclasses.replace(f, ids=[], titles=[], name_keys=None, date_keys=None, name_columns=None, date_columns=None)
     sketch = prune_rows(f.words, WORD_SKETCH)
-    day_order = np.argsort(f.published, kind="stable")
-    return FeatureTable(f, ids, signatures, sketch, sketch.T.tocsc(), np.ascontiguousarray(f.lead.T), day_order)
+    window = day_window(f.published, horizon)
+    return FeatureTable(f, ids, signatures, sketch, sketch.T.tocsc(), np.ascontiguousarray(f.lead.T), window)
 
 
-def build_table(blocks: list[Any], ids: np.ndarray) -> FeatureTable:
+def build_table(blocks: list[Any], ids: np.ndarray, horizon: float | None) -> FeatureTable:
     """:func:`feature_table` from the parts dataset's blocks (a Ray task: the blocks are read here, not on the
     driver)."""
     import ray
@@ -125,7 +125,7 @@ def build_table(blocks: list[Any], ids: np.ndarray) -> FeatureTable:
     for ref in blocks:
         block = ray.get(ref)
         parts += zip(block.column("row").to_pylist(), block.column("part").to_pylist(), strict=True)
-    return feature_table(parts, ids)
+    return feature_table(parts, ids, horizon)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -188,18 +188,17 @@ def posting_task(batch: Batch, n: int, max_posting: int, buckets: int) -> Batch:
     return codes(posting_pairs(postings, n, max_posting), buckets)
 
 
-def neighbour_task(batch: Batch, table: list[Any], kind: str, k: int, buckets: int, horizon: float | None) -> Batch:
+def neighbour_task(batch: Batch, table: list[Any], kind: str, k: int, buckets: int) -> Batch:
     """The nearest neighbours of blocks of rows (positions in publication order when the pile has dates), within
-    ``horizon`` days: ``topk_sparse`` / ``topk_dense``'s own blocks."""
+    the table's horizon: ``topk_sparse`` / ``topk_dense``'s own blocks."""
     in_worker()
     t = table_of(table)
-    window = day_window(t.features.published, horizon, t.day_order)
     out = []
     for s, e in zip(batch["start"], batch["end"], strict=True):
         if kind == "words":
-            out.append(topk_sparse_rows(t.sketch, t.sketch_t, int(s), int(e), k, WORD_NEIGHBOUR_SIM, window))
+            out.append(topk_sparse_rows(t.sketch, t.sketch_t, int(s), int(e), k, WORD_NEIGHBOUR_SIM, t.window))
         else:
-            out.append(topk_dense_rows(t.features.lead, t.lead_t, int(s), int(e), k, LEAD_NEIGHBOUR_SIM, window))
+            out.append(topk_dense_rows(t.features.lead, t.lead_t, int(s), int(e), k, LEAD_NEIGHBOUR_SIM, t.window))
     return codes(np.concatenate(out) if out else np.zeros(0), buckets)
 
 
@@ -351,7 +350,7 @@ def _group_english(
     step("parts")
     parts = parsed.map_batches(with_row, batch_format="numpy", fn_kwargs={"ids": ids_ref}).materialize()
     step("table")
-    table = ray.remote(build_table).remote(parts.to_arrow_refs(), ids_ref[0])
+    table = ray.remote(build_table).remote(parts.to_arrow_refs(), ids_ref[0], so.horizon_days)
     ray.wait([table], fetch_local=False)  # built before the candidates start: each step's time and memory are its own
     holder = [table]
     step("candidates")
@@ -376,8 +375,7 @@ def _group_english(
             sources.append(
                 ray.data.from_items(spans).map_batches(
                     neighbour_task, batch_size=1, batch_format="numpy",
-                    fn_kwargs={"table": holder, "kind": kind, "k": so.neighbours, "buckets": buckets,
-                               "horizon": so.horizon_days},
+                    fn_kwargs={"table": holder, "kind": kind, "k": so.neighbours, "buckets": buckets},
                 )
             )  # fmt: skip
     candidates = sources[0].union(*sources[1:]).materialize()

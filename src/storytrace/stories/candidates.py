@@ -59,15 +59,13 @@ class DayWindow:
         return ~(gap > self.horizon) & (rows[:, None] != cols[None, :])  # NaN gaps compare False: allowed
 
 
-def day_window(days: np.ndarray | None, horizon: float | None, order: np.ndarray | None = None) -> DayWindow | None:
+def day_window(days: np.ndarray | None, horizon: float | None) -> DayWindow | None:
     """The :class:`DayWindow` of a pile with publication ``days`` (NaN when unknown), or None when there is no
-    horizon or no row is dated (then every row is read against every row, as before). ``order``: the rows sorted by
-    day, when the caller keeps it."""
+    horizon or no row is dated (then every row is read against every row, as before)."""
     if days is None or horizon is None or horizon < 0 or not np.isfinite(days).any():
         return None
     days = np.asarray(days, dtype=np.float64)
-    if order is None:
-        order = np.argsort(days, kind="stable")  # NaN sorts last
+    order = np.argsort(days, kind="stable")  # NaN sorts last
     dated = int(np.isfinite(days).sum())
     return DayWindow(order, days, days[order[:dated]], float(horizon))
 
