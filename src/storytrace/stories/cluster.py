@@ -309,11 +309,65 @@ def components(
 ) -> tuple[list[list[int]], list[np.ndarray]]:
     """The connected components of ``n`` rows joined by the candidate pairs ``cand`` whose scores ``p`` reach
     ``link_floor``: ``(single rows, components to cluster)``. Reads only pairs at or over the floor: a caller may
-    pass those alone (a Ray batch's driver keeps only them)."""
+    pass those alone (a Ray batch's driver keeps only them).
+
+    A component too big to score all its pairs is split again with the floor raised by 0.1 until it falls apart.
+    Each split carries only its own edges at or over its floor, and a component's edges are let go once its parts
+    have theirs: the peak is about twice the edges at ``link_floor``, however deep the splits go (copies of every
+    edge at every depth, as before, took ~200 bytes an edge on a pile that was one component)."""
+    keep = p >= link_floor
     groups: list[list[int]] = []
     leaves: list[np.ndarray] = []
-    _split(n, np.arange(n), cand, p, link_floor, max_component, groups, leaves)
+    # depth first, children in order: the same singles and leaves, in the same order, as a recursion would give
+    work: list[_Part] = [_Part(np.arange(n), cand[keep], p[keep], link_floor)]
+    while work:
+        part = work.pop()
+        if part.edges is None:
+            if len(part.rows) == 1:
+                groups.append([int(part.rows[0])])
+            else:
+                leaves.append(part.rows)
+            continue
+        work.extend(reversed(_parts(part, max_component)))
     return groups, leaves
+
+
+@dataclass
+class _Part:
+    """A set of rows (sorted) still to be cut into components (``edges`` given: the pairs among them at or over
+    ``floor``, with their scores) or a finished one (``edges`` None)."""
+
+    rows: np.ndarray
+    edges: np.ndarray | None = None
+    scores: np.ndarray | None = None
+    floor: float = 0.0
+
+
+def _parts(part: _Part, max_component: int) -> list[_Part]:
+    rows, e, pe = part.rows, part.edges, part.scores
+    assert e is not None and pe is not None
+    m = len(rows)
+    if not m:
+        return []
+    # rows are sorted and hold both ends of every edge: the whole pile's rows are their own positions
+    local = e if m == rows[-1] + 1 else np.searchsorted(rows, e)
+    graph = sparse.coo_matrix((np.ones(len(e), np.float32), (local[:, 0], local[:, 1])), shape=(m, m)).tocsr()
+    _ncomp, labels = connected_components(graph, directed=False)
+    del graph
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    edge_label = labels[local[:, 0]]  # an edge at or over the floor lies inside one component
+    out: list[_Part] = []
+    for comp_local in np.split(order, bounds):
+        comp = rows[comp_local]
+        if len(comp) > max_component and part.floor < 0.99:
+            # too big to score every pair: raise the bar for edges inside it until it falls apart
+            floor = min(0.99, part.floor + 0.1)
+            inside = (edge_label == labels[comp_local[0]]) & (pe >= floor)
+            out.append(_Part(comp, e[inside], pe[inside], floor))
+        else:
+            out.append(_Part(comp))
+    return out
 
 
 def cluster_components(
@@ -383,36 +437,6 @@ def _scored(
                 out.append((part, (idx, x[starts[k] + idx])))
         s = e
     return out
-
-
-def _split(
-    n: int,
-    rows: np.ndarray,
-    cand: np.ndarray,
-    p: np.ndarray,
-    floor: float,
-    max_component: int,
-    out: list[list[int]],
-    leaves: list[np.ndarray],
-) -> None:
-    """Connected components of the candidate pairs scoring at least ``floor``: singletons go to ``out``, components
-    to cluster to ``leaves``; a component too big to score all its pairs is split again with a higher floor."""
-    keep = p >= floor
-    e = cand[keep]
-    graph = sparse.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n)).tocsr()
-    local = graph if len(rows) == n else graph[rows][:, rows]  # the whole pile: no copy of the graph
-    _ncomp, labels = connected_components(local, directed=False)
-    order = np.argsort(labels, kind="stable")
-    bounds = np.flatnonzero(np.diff(labels[order])) + 1
-    for comp in np.split(rows[order], bounds):
-        if len(comp) == 1:
-            out.append([int(comp[0])])
-        elif len(comp) > max_component and floor < 0.99:
-            # too big to score every pair: raise the bar for edges inside it until it falls apart
-            inside = np.isin(cand[:, 0], comp) & np.isin(cand[:, 1], comp)
-            _split(n, comp, cand[inside], p[inside], min(0.99, floor + 0.1), max_component, out, leaves)
-        else:
-            leaves.append(comp)
 
 
 def _merge_small(labels: np.ndarray, sim: np.ndarray, n: int, bar: float, small: int = 2) -> np.ndarray:
