@@ -6,7 +6,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
+from collections.abc import Callable
 from itertools import pairwise
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -141,6 +143,51 @@ def test_no_fork_outside_the_main_thread_nor_for_a_small_batch(monkeypatch: pyte
     worker.start()
     worker.join()
     assert seen == [1]
+
+
+_FORKS: list[int] = []
+os.register_at_fork(before=lambda: _FORKS.append(threading.get_ident()))
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: nothing forks anywhere")
+def test_the_stories_stage_forks_by_the_same_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    # MinHash signatures and pair dot products fork their own workers on a big pile: only in the main thread (the
+    # web app ingests in worker threads) and not where a Ray worker said one process
+    from scipy import sparse
+
+    from storytrace.stories import cluster
+    from storytrace.stories.neardup import signatures
+
+    monkeypatch.delenv("STORYTRACE_WORKERS", raising=False)
+    texts = [f"report {k} on the harbour budget vote and the {k % 7} council members who spoke" for k in range(1200)]
+    matrices = {}
+    for k, name in enumerate(cluster._SPARSE):
+        matrices[name] = sparse.random(400, 300, density=0.05, format="csr", dtype=np.float32, random_state=k)
+        matrices[name].sort_indices()
+    features = SimpleNamespace(**matrices)  # the sparse parts of StoryFeatures, all _all_dots reads
+    rng = np.random.default_rng(0)
+    n = 250_000  # over the 200,000 pairs from which the dot products fork
+    i, j = rng.integers(0, 400, n), rng.integers(0, 400, n)
+    seqs = [rng.random(n) < 0.5 for _ in cluster._SPARSE]
+
+    def run() -> list[np.ndarray]:
+        return [signatures(texts), *cluster._all_dots(features, i, j, seqs)]  # type: ignore[arg-type]
+
+    def forks_of(call: Callable[[], None]) -> int:
+        _FORKS.clear()
+        call()
+        return len(_FORKS)
+
+    main: list[list[np.ndarray]] = []
+    assert forks_of(lambda: main.append(run())) >= 2  # both stages forked
+    other: list[list[np.ndarray]] = []
+    thread = threading.Thread(target=lambda: other.append(run()))
+    assert forks_of(lambda: (thread.start(), thread.join())) == 0
+    monkeypatch.setenv("STORYTRACE_WORKERS", "1")
+    ray_worker: list[list[np.ndarray]] = []
+    assert forks_of(lambda: ray_worker.append(run())) == 0
+    for got in (other[0], ray_worker[0]):  # the same figures either way
+        assert all(np.array_equal(a, b) for a, b in zip(got, main[0], strict=True))
 
 
 words = st.sampled_from(["ships", "waited", "after", "before", "a", "fire", ",", "and", "which", "the", "port"])

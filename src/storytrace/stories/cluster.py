@@ -12,7 +12,6 @@ cuts the dendrogram at ``1 - threshold``. Components never interact, so the work
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse.csgraph import connected_components
 
+from storytrace.forking import fork_workers
 from storytrace.stories.features import StoryFeatures
 
 FEATURES = (
@@ -206,9 +206,8 @@ def _all_dots(f: StoryFeatures, i: np.ndarray, j: np.ndarray, seqs: list[np.ndar
     """The sparse dot products of every pair; many pairs are split over two forked workers (each pair's figure
     depends only on its own two rows, so the split changes nothing)."""
     global _FORKED
-    # STORYTRACE_WORKERS=1 where the caller already runs one process per core (a Ray worker)
-    workers = int(os.environ.get("STORYTRACE_WORKERS", "0")) or min(2, os.cpu_count() or 1)
-    if len(i) < _PARALLEL_PAIRS or workers < 2 or "fork" not in mp.get_all_start_methods():
+    workers = fork_workers(2, len(i), _PARALLEL_PAIRS // 2)
+    if workers < 2:
         return [_dots(getattr(f, name), i, j, seq) for name, seq in zip(_SPARSE, seqs, strict=True)]
     step = -(-len(i) // workers)
     spans = [(s, min(len(i), s + step)) for s in range(0, len(i), step)]

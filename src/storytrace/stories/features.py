@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import multiprocessing as mp
-import os
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -20,6 +19,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from storytrace.forking import fork_workers
 from storytrace.records import Article, ArticleFacts
 from storytrace.stories.neardup import word_hashes
 
@@ -236,8 +236,8 @@ def _parse_all(
     part of the features), split over two forked workers on a big pile; the result is the same either way."""
     global _FORKED
     n = len(articles)
-    workers = min(2, os.cpu_count() or 1)
-    if n < _PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
+    workers = fork_workers(2, n, _PARALLEL_FROM // 2)
+    if workers < 2:
         return [_parse(a, facts_by_id.get(a.id)) for a in articles]
     step = -(-n // (4 * workers))
     spans = [(s, min(n, s + step)) for s in range(0, n, step)]

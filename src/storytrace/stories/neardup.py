@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import functools
 import multiprocessing as mp
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from storytrace.forking import fork_workers
 
 _M64 = (1 << 64) - 1
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -250,19 +251,18 @@ def signatures(texts: Sequence[str], params: NearDupParams | None = None, worker
     global _FORKED_TEXTS
     p = params or NearDupParams()
     if workers is None:
-        workers = min(2, os.cpu_count() or 1)
+        workers = fork_workers(2, len(texts), max(1, p.chunk_size // 2))
     if not texts:
         return np.zeros((0, p.num_perm), dtype=np.uint32)
     ranges = [
         (i, min(i + p.chunk_size, len(texts)), p.shingle_size, p.num_perm, p.seed)
         for i in range(0, len(texts), p.chunk_size)
     ]
-    can_fork = "fork" in mp.get_all_start_methods()
     _FORKED_TEXTS = texts
     base, inv, *_ = _constants(p.seed)
     _power_tables(base, inv, 1 << 22)  # built once before forking, shared by the workers
     try:
-        if workers <= 1 or len(ranges) == 1 or not can_fork:
+        if workers <= 1 or len(ranges) == 1 or "fork" not in mp.get_all_start_methods():
             parts = [_sign_range(r) for r in ranges]
         else:
             # forked workers see the texts without pickling them; only the small signatures travel back
