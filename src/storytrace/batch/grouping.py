@@ -23,7 +23,7 @@ Articles in another language than English are grouped per language with ``storie
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,9 +95,10 @@ def table_of(holder: list[Any]) -> FeatureTable:
     return _TABLE[key]
 
 
-def feature_table(parts: Sequence[tuple[int, bytes]], ids: np.ndarray, horizon: float | None) -> FeatureTable:
-    """The feature table from the parts rows ``(row, pickled (FeatureParts, signature))`` of a whole pile:
-    ``features_from_parts`` with the pile-wide weights."""
+def feature_table(parts: Iterable[tuple[int, bytes]], ids: np.ndarray, horizon: float | None) -> FeatureTable:
+    """The feature table from the parts rows ``(row, pickled (FeatureParts, signature))`` of a whole pile, read
+    once (a generator lets each pickle go as soon as it is read): ``features_from_parts`` with the pile-wide
+    weights."""
     n = len(ids)
     ordered: list[Any] = [None] * n
     signatures: np.ndarray | None = None
@@ -108,6 +109,7 @@ def feature_table(parts: Sequence[tuple[int, bytes]], ids: np.ndarray, horizon: 
         ordered[r], signatures[r] = part, sig
     assert signatures is not None and all(p is not None for p in ordered), "a row of the pile has no parts"
     f = features_from_parts(ordered)
+    del ordered  # the parts' own arrays: let them go before the sketch and the transposes are made
     # the tasks never need the keys, titles or ids of the whole pile: they stay out of the shared copy
     f = dataclasses.replace(f, ids=[], titles=[], name_keys=None, date_keys=None, name_columns=None, date_columns=None)
     sketch = prune_rows(f.words, WORD_SKETCH)
@@ -121,11 +123,15 @@ def build_table(blocks: list[Any], ids: np.ndarray, horizon: float | None) -> Fe
     import ray
 
     in_worker()
-    parts: list[tuple[int, bytes]] = []
-    for ref in blocks:
-        block = ray.get(ref)
-        parts += zip(block.column("row").to_pylist(), block.column("part").to_pylist(), strict=True)
-    return feature_table(parts, ids, horizon)
+
+    def rows() -> Iterator[tuple[int, bytes]]:
+        # a block at a time: the pile's pickled parts are never all held beside what is read from them
+        for ref in blocks:
+            block = ray.get(ref)
+            yield from zip(block.column("row").to_pylist(), block.column("part").to_pylist(), strict=True)
+            del block
+
+    return feature_table(rows(), ids, horizon)
 
 
 # --------------------------------------------------------------------------------------------------------------------
