@@ -176,10 +176,12 @@ def test_the_tasks_find_the_pile_candidates_scores_and_stories(seed: int, n: int
     assert np.array_equal(np.stack([scored["i"], scored["j"]], 1)[order], cand[keep])
     assert np.array_equal(scored["p"][order], p[keep])
     # the components' clusters, a random batch of components at a time, are the pile's partition
-    edges = np.stack([scored["i"], scored["j"]], 1)
-    singles, leaves = g.components(n, edges, scored["p"], options.link_floor)
-    groups = list(singles)
     rng = np.random.default_rng(seed + 2)
+    # the edges in any batches, as the score tasks' blocks reach the components task
+    edge_batches = [(scored["i"][sl], scored["j"][sl], scored["p"][sl]) for sl in split(rng, len(scored["p"]))]
+    singles, leaves, n_edges = g.components_of(edge_batches, n, options.link_floor)
+    assert n_edges == int(keep.sum())
+    groups = list(singles)
     for sl in split(rng, len(leaves)):
         batch = {"rows": np.array([dumps(leaf) for leaf in leaves[sl]], dtype=object)}
         groups += [g.loads(b) for b in g.cluster_task(batch, [table], options.threshold, options.merge_small)["group"]]

@@ -248,6 +248,41 @@ def score_task(
     return {"i": np.concatenate(out_i), "j": np.concatenate(out_j), "p": np.concatenate(out_p)}
 
 
+def components_of(
+    edges: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]], n: int, link_floor: float
+) -> tuple[list[list[int]], list[np.ndarray], int]:
+    """``components`` of the scored edges ``(i, j, p)`` batches: ``(single rows, components to cluster, edges)``."""
+    parts = list(edges)
+    # rows as int32 (a pile under 2^31 articles): the edges are most of what this task holds
+    pairs = np.zeros((sum(len(i) for i, _, _ in parts), 2), np.int32)
+    p = np.zeros(len(pairs))
+    at = 0
+    for i, j, pe in parts:
+        pairs[at : at + len(i), 0], pairs[at : at + len(i), 1], p[at : at + len(i)] = i, j, pe
+        at += len(i)
+    del parts
+    singles, leaves = components(n, pairs, p, link_floor)
+    return singles, leaves, len(p)
+
+
+def components_task(blocks: list[Any], n: int, link_floor: float) -> tuple[list[list[int]], list[np.ndarray], int]:
+    """:func:`components_of` the scored blocks (a Ray task: the edges are read here, not on the driver)."""
+    import ray
+
+    in_worker()
+
+    def edges() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        for ref in blocks:
+            b = ray.get(ref)
+            yield (
+                np.asarray(b.column("i").to_numpy(), np.int32),
+                np.asarray(b.column("j").to_numpy(), np.int32),
+                np.asarray(b.column("p").to_numpy(), np.float64),
+            )
+
+    return components_of(edges(), n, link_floor)
+
+
 def cluster_task(batch: Batch, table: list[Any], threshold: float, merge_small: float) -> Batch:
     in_worker()
     leaves = [np.asarray(loads(b), dtype=np.int64) for b in batch["rows"]]
@@ -386,29 +421,19 @@ def _group_english(
             )  # fmt: skip
     candidates = sources[0].union(*sources[1:]).materialize()
     step("scores")
-    edges = []
     if candidates.count():
         summation = ray.get(ray.remote(summation_task).remote(candidates.to_arrow_refs(), holder, n))
         scored = candidates.groupby("bucket", num_partitions=buckets).map_groups(
             score_task, batch_format="numpy",
             fn_kwargs={"table": holder, "n": n, "summation": summation, "link_floor": so.link_floor,
                        "pair_batch": settings.pair_batch},
-        )  # fmt: skip
-        # rows as int32 (a pile under 2^31 articles): the edges are most of what the driver holds
-        edges = [
-            (b["i"].astype(np.int32), b["j"].astype(np.int32), np.asarray(b["p"], np.float64)) for b in _batches(scored)
-        ]
-    pairs = (
-        np.stack([np.concatenate([e[0] for e in edges]), np.concatenate([e[1] for e in edges])], axis=1)
-        if edges
-        else np.zeros((0, 2), np.int32)
-    )
-    p = np.concatenate([e[2] for e in edges]) if edges else np.zeros(0)
-    del edges
-    step("components")
-    singles, leaves = components(n, pairs, p, so.link_floor)
-    n_edges = len(p)
-    del pairs, p
+        ).materialize()  # fmt: skip
+        step("components")
+        # the edges go to one task, not to the driver: at 20,000 articles they were most of what the driver held
+        singles, leaves, n_edges = ray.get(ray.remote(components_task).remote(scored.to_arrow_refs(), n, so.link_floor))
+    else:
+        step("components")
+        singles, leaves, n_edges = components_of([], n, so.link_floor)
     groups = list(singles)
     step("clusters")
     if leaves:
