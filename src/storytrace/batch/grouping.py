@@ -11,9 +11,10 @@
    content words and by lead, one block of rows per task (``topk_sparse_rows`` / ``topk_dense_rows``).
 4. **Scores**: candidate pairs grouped by code (duplicates from several sources meet there) and scored in batches
    with ``pair_features``, summed the way the whole candidate set is (``summation_rule``); only pairs at or over
-   ``link_floor`` come back to the driver, as edges.
-5. **Components** of those edges on the driver (``components``), then average-linkage clustering per component in
-   tasks (``cluster_components``). Components never interact, so this is the in-process partition exactly.
+   ``link_floor`` are kept, as edges.
+5. **Components** of those edges in one task (``components``: the driver never holds the edges), then
+   average-linkage clustering per component in tasks (``cluster_components``). Components never interact, so this
+   is the in-process partition exactly.
 6. Editors' merges and splits (``apply_edits``) and the story order on the driver; headlines and ties are made per
    story, in the story tasks (:mod:`storytrace.batch.stories`), from the story's own rows.
 
@@ -323,7 +324,7 @@ class Grouping:
     apart: dict[int, StoryGroup]  # story key -> story of articles not read as English
     apart_key: dict[str, int]  # their article id -> story key
     sizes: list[int]  # story key -> number of articles
-    edges: int = 0  # candidate pairs at or over the link floor: what the driver held
+    edges: int = 0  # candidate pairs at or over the link floor (the components task held them)
 
 
 def _batches(ds: Any) -> Any:
@@ -345,7 +346,7 @@ def _no_step(name: str) -> None:
 
 def group(ray: Any, parsed: Any, options: Options, settings: RaySettings, step: Step = _no_step) -> Grouping:
     """Group the parsed rows (columns ``id``, ``english``, ``part``; ``language`` and ``blob`` for articles not read
-    as English) into stories; the driver ends holding ids, edges and the partition only."""
+    as English) into stories; the driver ends holding ids and the partition only."""
     ids_english: list[str] = []
     other = 0
     for b in _batches(parsed.map_batches(id_columns, batch_format="numpy")):

@@ -1,6 +1,6 @@
 """The batch's driver: read, parse, group, then per story; one dossier back (``analyze_with_ray``) or a directory
-of shards (``run_batch``). The driver holds paths, article ids, candidate edges and the partition; every text,
-record and vector stays in Ray's object store and in the tasks."""
+of shards (``run_batch``). The driver holds paths, article ids and the partition; every text, record, vector and
+candidate edge stays in Ray's object store and in the tasks."""
 
 from __future__ import annotations
 
