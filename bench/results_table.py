@@ -31,7 +31,7 @@ def _grouping_rows(size: str, records: str, published: str, goal: str) -> list[R
             published, goal, "make bench-ray",
         ),
         (
-            "speed", f"grouping_{size}_peak_mb", "same run, the driver's peak RSS, MB (ids and the candidate graph's edges)",
+            "speed", f"grouping_{size}_peak_mb", "same run, the driver's peak RSS, MB (ids and the partition; the edges stay in a task)",
             "same", "", "", "make bench-ray",
         ),
         (
