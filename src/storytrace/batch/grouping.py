@@ -121,18 +121,19 @@ def feature_table(parts: Iterable[tuple[int, bytes]], ids: np.ndarray, horizon: 
 def build_table(blocks: list[Any], ids: np.ndarray, horizon: float | None) -> FeatureTable:
     """:func:`feature_table` from the parts dataset's blocks (a Ray task: the blocks are read here, not on the
     driver)."""
+    in_worker()
+    # a block at a time: the pile's pickled parts are never all held beside what is read from them
+    rows = (pair for row, part in block_columns(blocks, "row", "part") for pair in zip(row, part, strict=True))
+    return feature_table(rows, ids, horizon)
+
+
+def block_columns(blocks: list[Any], *names: str) -> Iterator[list[np.ndarray]]:
+    """The ``names`` columns of each of a dataset's Arrow blocks (refs), fetched one block at a time in a task."""
     import ray
 
-    in_worker()
-
-    def rows() -> Iterator[tuple[int, bytes]]:
-        # a block at a time: the pile's pickled parts are never all held beside what is read from them
-        for ref in blocks:
-            block = ray.get(ref)
-            yield from zip(block.column("row").to_pylist(), block.column("part").to_pylist(), strict=True)
-            del block
-
-    return feature_table(rows(), ids, horizon)
+    for ref in blocks:
+        block = ray.get(ref)
+        yield [block.column(name).to_numpy() for name in names]
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -212,10 +213,8 @@ def neighbour_task(batch: Batch, table: list[Any], kind: str, k: int, buckets: i
 def summation_task(blocks: list[Any], table: list[Any], n: int) -> tuple[bool, ...]:
     """How the whole candidate set sums its sparse products (it depends on the set's distinct rows): a Ray task over
     the candidates' blocks."""
-    import ray
-
     in_worker()
-    return summation_of([np.asarray(ray.get(ref).column("code").to_numpy(), np.int64) for ref in blocks], table, n)
+    return summation_of([np.asarray(code, np.int64) for (code,) in block_columns(blocks, "code")], table, n)
 
 
 def summation_of(code_batches: Sequence[np.ndarray], table: list[Any], n: int) -> tuple[bool, ...]:
@@ -268,20 +267,9 @@ def components_of(
 
 def components_task(blocks: list[Any], n: int, link_floor: float) -> tuple[list[list[int]], list[np.ndarray], int]:
     """:func:`components_of` the scored blocks (a Ray task: the edges are read here, not on the driver)."""
-    import ray
-
     in_worker()
-
-    def edges() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        for ref in blocks:
-            b = ray.get(ref)
-            yield (
-                np.asarray(b.column("i").to_numpy(), np.int32),
-                np.asarray(b.column("j").to_numpy(), np.int32),
-                np.asarray(b.column("p").to_numpy(), np.float64),
-            )
-
-    return components_of(edges(), n, link_floor)
+    edges = ((i, j, np.asarray(p, np.float64)) for i, j, p in block_columns(blocks, "i", "j", "p"))
+    return components_of(edges, n, link_floor)
 
 
 def cluster_task(batch: Batch, table: list[Any], threshold: float, merge_small: float) -> Batch:

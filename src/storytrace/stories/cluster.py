@@ -308,7 +308,7 @@ def components(
 ) -> tuple[list[list[int]], list[np.ndarray]]:
     """The connected components of ``n`` rows joined by the candidate pairs ``cand`` whose scores ``p`` reach
     ``link_floor``: ``(single rows, components to cluster)``. Reads only pairs at or over the floor: a caller may
-    pass those alone (a Ray batch's driver keeps only them).
+    pass those alone (a Ray batch's components task gets only them).
 
     A component too big to score all its pairs is split again with the floor raised by 0.1 until it falls apart.
     Each split carries only its own edges at or over its floor, and a component's edges are let go once its parts
